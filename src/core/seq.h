@@ -1,0 +1,66 @@
+/*
+ * seq.h: sequence-number arithmetic modulo 2^32 (RFC 9293 3.4).
+ *
+ * Implementation notes: every helper is written in the wrap-free form
+ * (no unsigned wraparound in any expression), so that -wp-rte with
+ * -warn-unsigned-overflow has nothing to flag and the contracts stay
+ * linear.  The comparisons follow RFC 1982 style serial arithmetic: a is
+ * "before" b when the forward distance from a to b is in (0, 2^31).
+ */
+#ifndef TCPSM_SEQ_H
+#define TCPSM_SEQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*@ logic integer seq_sub_l(integer a, integer b) =
+      a >= b ? a - b : a - b + 4294967296;
+    logic integer seq_add_l(integer a, integer b) =
+      a + b < 4294967296 ? a + b : a + b - 4294967296;
+*/
+
+/* The forward distance from b to a: (a - b) mod 2^32. */
+/*@ assigns \nothing;
+    ensures \result == seq_sub_l(a, b); */
+static inline uint32_t seq_sub(uint32_t a, uint32_t b)
+{
+    return a >= b ? a - b : (0xFFFFFFFFu - b) + a + 1u;
+}
+
+/* (a + n) mod 2^32. */
+/*@ assigns \nothing;
+    ensures \result == seq_add_l(a, n); */
+static inline uint32_t seq_add(uint32_t a, uint32_t n)
+{
+    return n <= 0xFFFFFFFFu - a ? a + n : n - (0xFFFFFFFFu - a) - 1u;
+}
+
+/* a < b in sequence space. */
+/*@ assigns \nothing;
+    ensures \result <==> (0 < seq_sub_l(b, a) < 2147483648); */
+static inline bool seq_lt(uint32_t a, uint32_t b)
+{
+    uint32_t d = seq_sub(b, a);
+    return d != 0u && d < 0x80000000u;
+}
+
+/* a =< b in sequence space. */
+/*@ assigns \nothing;
+    ensures \result <==> (seq_sub_l(b, a) < 2147483648); */
+static inline bool seq_le(uint32_t a, uint32_t b)
+{
+    return seq_sub(b, a) < 0x80000000u;
+}
+
+static inline bool seq_gt(uint32_t a, uint32_t b) { return seq_lt(b, a); }
+static inline bool seq_ge(uint32_t a, uint32_t b) { return seq_le(b, a); }
+
+/* lo =< x < lo + len, measured forward from lo (len < 2^31). */
+/*@ assigns \nothing;
+    ensures \result <==> (seq_sub_l(x, lo) < len); */
+static inline bool seq_in(uint32_t x, uint32_t lo, uint32_t len)
+{
+    return seq_sub(x, lo) < len;
+}
+
+#endif /* TCPSM_SEQ_H */
