@@ -1,0 +1,155 @@
+/*
+ * check.c: tcpsm_conn_check(), the TCB invariant.
+ *
+ * Implementation notes: this is the executable twin of the ACSL predicate
+ * valid_tcb.  It reads the TCB only and reports the first invariant that
+ * does not hold, in the order of enum tcpsm_inv.  The unit tests call it
+ * after every step, the fuzzers use it as their oracle, and the demo
+ * aborts when it fails.
+ */
+#include "seq.h"
+#include "tcpsm.h"
+
+#define NEVER TCPSM_NEVER
+
+static bool no_peer_state(const struct tcpsm_conn *c)
+{
+    return c->scount == 0 && c->rcount == 0 && c->nooo == 0 && !c->ooo_fin
+           && !c->fin_queued && !c->fin_sent && !c->fin_rcvd;
+}
+
+static enum tcpsm_inv check_send(const struct tcpsm_conn *c)
+{
+    uint32_t inflight = seq_sub(c->snd_nxt, c->snd_una);
+    uint32_t room = c->scount + (c->syn_acked ? 0u : 1u) + ((c->fin_sent && !c->fin_acked) ? 1u : 0u);
+    if (c->scount > c->scap || (c->scap > 0 && c->shead >= c->scap) || (c->scap == 0 && c->shead != 0))
+        return TCPSM_INV_SND_RING;
+    if (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
+        return TCPSM_INV_OK;
+    if (inflight >= 0x80000000u)
+        return TCPSM_INV_SND_ORDER;     /* SND.UNA =< SND.NXT */
+    if (inflight > room)
+        return TCPSM_INV_SND_BUF;       /* SND.NXT =< SND.UNA + what is queued */
+    if ((c->state == TCPSM_SYN_SENT || c->state == TCPSM_SYN_RECEIVED)
+        && (c->snd_una != c->iss || c->snd_nxt != seq_add(c->iss, 1u)))
+        return TCPSM_INV_SND_BUF;
+    return TCPSM_INV_OK;
+}
+
+static enum tcpsm_inv check_recv(const struct tcpsm_conn *c)
+{
+    uint32_t wnd, prev_end = 0, i;
+    if (c->rcount > c->rcap || (c->rcap > 0 && c->rhead >= c->rcap) || (c->rcap == 0 && c->rhead != 0))
+        return TCPSM_INV_RCV_RING;
+    if (c->rpush > c->rcount)
+        return TCPSM_INV_RCV_WND;
+    wnd = c->rcap - c->rcount;          /* RCV.WND */
+    if (c->nooo > TCPSM_OOO_MAX)
+        return TCPSM_INV_OOO;
+    for (i = 0; i < c->nooo; i++) {
+        const struct tcpsm_range *r = &c->ooo[i];
+        /* sorted, disjoint, not touching, after RCV.NXT, inside RCV.WND */
+        if (r->len == 0 || r->off == 0 || r->off > wnd || r->len > wnd - r->off)
+            return TCPSM_INV_OOO;
+        if (i > 0 && r->off <= prev_end)
+            return TCPSM_INV_OOO;
+        prev_end = r->off + r->len;
+    }
+    if (c->ooo_fin && (c->ooo_fin_off == 0 || c->ooo_fin_off >= wnd || c->ooo_fin_off < prev_end))
+        return TCPSM_INV_OOO;
+    return TCPSM_INV_OK;
+}
+
+static enum tcpsm_inv check_timers(const struct tcpsm_conn *c)
+{
+    if (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN) {
+        if (c->t_rtx != NEVER || c->t_user != NEVER || c->t_2msl != NEVER)
+            return TCPSM_INV_CLOSED_TIMERS;
+        return TCPSM_INV_OK;
+    }
+    if ((c->t_2msl != NEVER) != (c->state == TCPSM_TIME_WAIT))
+        return TCPSM_INV_TIMEWAIT_TIMER;
+    if (c->state == TCPSM_TIME_WAIT && (c->t_rtx != NEVER || c->t_user != NEVER))
+        return TCPSM_INV_TIMEWAIT_TIMER;
+    if (c->t_rtx != NEVER && c->snd_una == c->snd_nxt)
+        return TCPSM_INV_RTX_TIMER;
+    return TCPSM_INV_OK;
+}
+
+static enum tcpsm_inv check_flags(const struct tcpsm_conn *c)
+{
+    unsigned s = c->state;
+    /* SYN: unacknowledged exactly while SYN-SENT/SYN-RECEIVED (FIN-WAIT-1
+     * and CLOSING may be reached from SYN-RECEIVED before the ACK). */
+    if ((s == TCPSM_SYN_SENT || s == TCPSM_SYN_RECEIVED) && c->syn_acked)
+        return TCPSM_INV_SYN_STATE;
+    if ((s == TCPSM_ESTABLISHED || s == TCPSM_FIN_WAIT_2 || s == TCPSM_CLOSE_WAIT
+         || s == TCPSM_LAST_ACK || s == TCPSM_TIME_WAIT) && !c->syn_acked)
+        return TCPSM_INV_SYN_STATE;
+    /* FIN: the flags follow Figure 5. */
+    if ((c->fin_sent && !c->fin_queued) || (c->fin_acked && !c->fin_sent))
+        return TCPSM_INV_FIN_STATE;
+    switch (s) {
+    case TCPSM_SYN_SENT:
+    case TCPSM_SYN_RECEIVED:
+    case TCPSM_ESTABLISHED:
+        if (c->fin_queued || c->fin_rcvd)
+            return TCPSM_INV_FIN_STATE;
+        break;
+    case TCPSM_FIN_WAIT_1:
+        if (!c->fin_queued || c->fin_acked || c->fin_rcvd)
+            return TCPSM_INV_FIN_STATE;
+        break;
+    case TCPSM_FIN_WAIT_2:
+        if (!c->fin_acked || c->fin_rcvd)
+            return TCPSM_INV_FIN_STATE;
+        break;
+    case TCPSM_CLOSE_WAIT:
+        if (c->fin_queued || !c->fin_rcvd)
+            return TCPSM_INV_FIN_STATE;
+        break;
+    case TCPSM_CLOSING:
+        if (!c->fin_queued || c->fin_acked || !c->fin_rcvd)
+            return TCPSM_INV_FIN_STATE;
+        break;
+    case TCPSM_LAST_ACK:
+        if (!c->fin_queued || c->fin_acked || !c->fin_rcvd)
+            return TCPSM_INV_FIN_STATE;
+        break;
+    case TCPSM_TIME_WAIT:
+        if (!c->fin_acked || !c->fin_rcvd)
+            return TCPSM_INV_FIN_STATE;
+        break;
+    default:
+        break;
+    }
+    return TCPSM_INV_OK;
+}
+
+enum tcpsm_inv tcpsm_conn_check(const struct tcpsm_conn *c)
+{
+    enum tcpsm_inv r;
+    if (c == NULL || (c->sbuf == NULL && c->scap != 0) || (c->rbuf == NULL && c->rcap != 0))
+        return TCPSM_INV_NULL;
+    if (c->state >= TCPSM_NSTATES)
+        return TCPSM_INV_STATE;
+    if ((r = check_send(c)) != TCPSM_INV_OK)
+        return r;
+    if ((r = check_recv(c)) != TCPSM_INV_OK)
+        return r;
+    if (c->state == TCPSM_LISTEN) {
+        /* LISTEN has no peer: the foreign socket is what OPEN gave */
+        if (!no_peer_state(c) || c->remote.port != c->open_remote.port
+            || c->remote.ip.family != c->open_remote.ip.family)
+            return TCPSM_INV_LISTEN_PEER;
+    }
+    if (c->state == TCPSM_CLOSED && !no_peer_state(c))
+        return TCPSM_INV_LISTEN_PEER;
+    if ((r = check_timers(c)) != TCPSM_INV_OK)
+        return r;
+    if ((r = check_flags(c)) != TCPSM_INV_OK)
+        return r;
+    if (c->state != TCPSM_CLOSED && c->state != TCPSM_LISTEN && c->snd_mss == 0)
+        return TCPSM_INV_MSS;
+    return TCPSM_INV_OK;
+}
