@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# tests/run_suites.sh: run every test suite of `make check` and print one
+# summary.  Run by `make check` after the build; it can also be run alone
+# (it builds what it runs through make).
+#
+# Counting: each cmocka test is one test (from cmocka's own "[  PASSED  ]" /
+# "[  FAILED  ]" lines); a unit test file that does not build, or a binary
+# that dies before its summary, is one failed test; each check script and
+# the freestanding-clang build is one test.  The last line is exactly
+# "N passed, N failed"; the exit status is non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+
+MAKE=${MAKE:-make}
+CLANG=${CLANG:-clang}
+export CC=${CC:-gcc} MAKE CLANG
+export CMOCKA_MESSAGE_OUTPUT=stdout   # the format we parse, whatever the environment says
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}     # seconds per test binary or script
+LINEBUF=
+command -v stdbuf >/dev/null 2>&1 && LINEBUF="stdbuf -oL -eL"
+
+LOGDIR=build/logs
+mkdir -p "$LOGDIR"
+total_pass=0
+total_fail=0
+failures=()
+
+suite_line() {  # name passed failed [note]
+    printf '[suite] %-14s %d passed, %d failed%s\n' "$1:" "$2" "$3" "${4:+ ($4)}"
+    total_pass=$((total_pass + $2))
+    total_fail=$((total_fail + $3))
+}
+
+# --- freestanding: src/core built by clang -ffreestanding -----------------
+if command -v "$CLANG" >/dev/null 2>&1; then
+    if $MAKE -s --no-print-directory freestanding >"$LOGDIR/freestanding.log" 2>&1; then
+        suite_line freestanding 1 0
+    else
+        cat "$LOGDIR/freestanding.log"
+        failures+=("freestanding")
+        suite_line freestanding 0 1
+    fi
+else
+    suite_line freestanding 0 0 "skipped: $CLANG not installed"
+fi
+
+# --- unit: one cmocka binary per tests/unit/test_*.c -----------------------
+upass=0
+ufail=0
+nbin=0
+for src in tests/unit/test_*.c; do
+    [ -e "$src" ] || continue
+    name=$(basename "$src" .c)
+    nbin=$((nbin + 1))
+    log="$LOGDIR/$name.log"
+    if ! $MAKE -s --no-print-directory "build/tests/$name" >"$log" 2>&1; then
+        cat "$log"
+        echo "  $name: does not build"
+        failures+=("$name (build)")
+        ufail=$((ufail + 1))
+        continue
+    fi
+    # cmocka prints results on stdout and summaries on stderr: line-buffer
+    # stdout so the two do not split each other's lines in the log.
+    # shellcheck disable=SC2086
+    timeout "$TEST_TIMEOUT" $LINEBUF "build/tests/$name" >"$log" 2>&1
+    rc=$?
+    p=$(sed -n 's/^.*\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+    f=$(sed -n 's/^.*\[  FAILED  \] \([0-9]*\) test(s), listed below:$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1   # crashed, timed out, or a group setup failed: no count to trust
+        echo "  $name: exit status $rc without a cmocka failure count" >>"$log"
+    fi
+    if [ "$f" -ne 0 ]; then
+        cat "$log"
+        failures+=("$name")
+    fi
+    echo "  $name: $p passed, $f failed"
+    upass=$((upass + p))
+    ufail=$((ufail + f))
+done
+suite_line unit "$upass" "$ufail" "$nbin test files"
+
+# --- check scripts: one test each ------------------------------------------
+for check in requirements:check_requirements readme:readme_example \
+             demo:demo_check install:install_check; do
+    label=${check%%:*}
+    script=tests/${check#*:}.sh
+    if timeout "$TEST_TIMEOUT" bash "$script"; then
+        suite_line "$label" 1 0
+    else
+        failures+=("$script")
+        suite_line "$label" 0 1
+    fi
+done
+
+if [ "${#failures[@]}" -ne 0 ]; then
+    echo "failed: ${failures[*]}"
+fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
