@@ -32,6 +32,7 @@
 struct call {
     uint64_t now;
     const struct tcpsm_segment *seg;    /* segment events */
+    const uint8_t *payload;             /* seg->len bytes */
     const struct tcpsm_open *open;      /* OPEN */
     const uint8_t *data;                /* SEND */
     uint32_t len;
@@ -124,6 +125,8 @@ static bool local_matches(const struct tcpsm_endpoint *me, const struct tcpsm_se
 static void ring_put(uint8_t *buf, uint32_t cap, uint32_t pos, const uint8_t *src, uint32_t n)
 {
     uint32_t first = min32(n, cap - pos);
+    if (n == 0)
+        return;
     memcpy(buf + pos, src, first);
     if (n > first)
         memcpy(buf, src + first, n - first);
@@ -132,6 +135,8 @@ static void ring_put(uint8_t *buf, uint32_t cap, uint32_t pos, const uint8_t *sr
 static void ring_get(const uint8_t *buf, uint32_t cap, uint32_t pos, uint8_t *dst, uint32_t n)
 {
     uint32_t first = min32(n, cap - pos);
+    if (n == 0)
+        return;
     memcpy(dst, buf + pos, first);
     if (n > first)
         memcpy(dst + first, buf, n - first);
@@ -795,7 +800,8 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
 static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
-    bool ack_ok = false;
+    bool ack_ok = false, fin;
+    uint32_t tlen;
     if (seg->flags & TCPSM_ACK) {       /* RFC 9293 3.10.7.3 first */
         if (seq_le(seg->ack, c->iss) || seq_gt(seg->ack, c->snd_nxt)) {
             if (!(seg->flags & TCPSM_RST))
@@ -826,8 +832,11 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
         take_mss(c, seg);
         ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
         (void)fire(c, k, TCPSM_EV_SEG_SYN_ACK);            /* -> ESTABLISHED */
-        /* other controls or text: continue at the sixth step (URG) */
-        continue_at_urg(c, k, seq_add(seg->seq, 1u), NULL, 0, false);
+        /* other controls or text: continue at the sixth step (URG), with
+         * the text trimmed to the receive window */
+        tlen = min32(seg->len, rcv_wnd(c));
+        fin = (seg->flags & TCPSM_FIN) && seg->len < rcv_wnd(c);
+        continue_at_urg(c, k, c->rcv_nxt, k->payload, tlen, fin);
         return;
     }
     (void)fire(c, k, TCPSM_EV_SEG_SYN);                    /* simultaneous open (MUST-10) */
@@ -969,13 +978,11 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
             }
             c->ack_now = true;
         }
-    } else if (c->ooo_fin && c->ooo_fin_off == 0 && !c->fin_rcvd && receiving) {
-        take_fin(c, k);                 /* the gap before a held FIN has filled */
-    } else if (fin && c->fin_rcvd && seq_add(seq, tlen) == c->rcv_nxt) {
+    } else if (fin && seq_add(seq, tlen) == c->rcv_nxt) {
         take_fin(c, k);                 /* RFC 9293 3.10.7.4 eighth: a further FIN */
     }
     if (c->ooo_fin && c->ooo_fin_off == 0 && !c->fin_rcvd)
-        take_fin(c, k);
+        take_fin(c, k);                 /* the gap before a held FIN has filled */
 }
 
 static bool wants_time_wait_fin(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
@@ -984,12 +991,12 @@ static bool wants_time_wait_fin(const struct tcpsm_conn *c, const struct tcpsm_s
            && seq_add(seg->seq, seg_len(seg)) == c->rcv_nxt;
 }
 
-static void seg_other(struct tcpsm_conn *c, const struct call *k, const uint8_t *payload)
+static void seg_other(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
     uint32_t wnd = rcv_wnd(c);
     uint32_t seq = seg->seq;
-    const uint8_t *text = payload;
+    const uint8_t *text = k->payload;
     uint32_t tlen = seg->len;
     bool syn = (seg->flags & TCPSM_SYN) != 0;
     bool fin = (seg->flags & TCPSM_FIN) != 0;
@@ -998,7 +1005,10 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k, const uint8_t 
     /* First, check the sequence number (RFC 9293 3.10.7.4, Table 6) */
     if (!acceptable(seq, seg_len(seg), c->rcv_nxt, wnd)) {
         if (wnd == 0 && seq == c->rcv_nxt) {
-            /* RCV.WND = 0: still take valid ACKs, URGs and RSTs */
+            /* RCV.WND = 0: still take valid ACKs, URGs and RSTs; the text
+             * is not acceptable, so it is answered with an ACK */
+            if (!(seg->flags & TCPSM_RST))
+                c->ack_now = true;
             tlen = 0;
             syn = false;
             fin = false;
@@ -1157,6 +1167,7 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
     memset(&k, 0, sizeof k);
     k.now = now;
     k.seg = seg;
+    k.payload = payload;
     switch (c->state) {
     case TCPSM_CLOSED:
         seg_closed(c, &k);
@@ -1168,7 +1179,7 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
         seg_syn_sent(c, &k);
         break;
     default:
-        seg_other(c, &k, payload);
+        seg_other(c, &k);
         break;
     }
     return TCPSM_OK;
@@ -1198,16 +1209,21 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
     c->nlog = 0;
     memset(&k, 0, sizeof k);
     k.now = now;
-    if (c->t_user != TCPSM_NEVER && now >= c->t_user)
+    /* A due timer that the state has no row for is stopped, so that a
+     * driver waiting on tcpsm_next_deadline() never spins on it. */
+    if (c->t_user != TCPSM_NEVER && now >= c->t_user) {
+        c->t_user = TCPSM_NEVER;
         return fire(c, &k, TCPSM_EV_TIMEOUT_USER);
-    if (c->t_2msl != TCPSM_NEVER && now >= c->t_2msl)
+    }
+    if (c->t_2msl != TCPSM_NEVER && now >= c->t_2msl) {
+        c->t_2msl = TCPSM_NEVER;
         return fire(c, &k, TCPSM_EV_TIMEOUT_2MSL);
+    }
     if (c->t_rtx != TCPSM_NEVER && now >= c->t_rtx) {
-        if (c->snd_una == c->snd_nxt) {
-            c->t_rtx = TCPSM_NEVER;     /* nothing outstanding */
-            return TCPSM_OK;
-        }
-        return fire(c, &k, TCPSM_EV_TIMEOUT_RTX);
+        c->t_rtx = TCPSM_NEVER;
+        if (c->snd_una == c->snd_nxt)
+            return TCPSM_OK;            /* nothing outstanding */
+        return fire(c, &k, TCPSM_EV_TIMEOUT_RTX);   /* re-arms the timer */
     }
     return TCPSM_OK;
 }
