@@ -1000,10 +1000,22 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     uint32_t tlen = seg->len;
     bool syn = (seg->flags & TCPSM_SYN) != 0;
     bool fin = (seg->flags & TCPSM_FIN) != 0;
+    uint32_t len = seg_len(seg);
     uint32_t d, off, avail;
+    /* RFC 9293 3.5 Figure 7 (simultaneous open): in SYN-RECEIVED reached
+     * from SYN-SENT, the peer's SYN,ACK repeats the SYN at IRS.  That SYN
+     * is trimmed as lying before the window (3.10.7.4 first: "trimming off
+     * any portions that lie outside the window (including SYN ...)") and
+     * the rest, whose ACK completes the handshake, is processed. */
+    bool dup_syn = c->state == TCPSM_SYN_RECEIVED && !c->passive && syn && seq == c->irs;
+    if (dup_syn) {
+        syn = false;
+        seq = seq_add(seq, 1u);
+        len--;
+    }
 
     /* First, check the sequence number (RFC 9293 3.10.7.4, Table 6) */
-    if (!acceptable(seq, seg_len(seg), c->rcv_nxt, wnd)) {
+    if (!acceptable(seq, len, c->rcv_nxt, wnd)) {
         if (wnd == 0 && seq == c->rcv_nxt) {
             /* RCV.WND = 0: still take valid ACKs, URGs and RSTs; the text
              * is not acceptable, so it is answered with an ACK */
@@ -1079,7 +1091,7 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     }
 
     /* Fourth, check the SYN bit */
-    if (seg->flags & TCPSM_SYN) {
+    if ((seg->flags & TCPSM_SYN) && !dup_syn) {
         if (c->state == TCPSM_SYN_RECEIVED && c->passive) {
             (void)fire(c, k, TCPSM_EV_SEG_SYN_PASSIVE);
             return;
