@@ -1265,7 +1265,6 @@ static void seg_header(const struct tcpsm_conn *c, struct tcpsm_segment *seg, ui
 static void data_segment(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf,
                          uint32_t seq, uint32_t off, uint32_t len, bool fin)
 {
-    uint32_t end = seq_add(seq, len);
     seg_header(c, seg, fin ? TCPSM_FIN : 0u, seq);
     ring_get(c->sbuf, c->scap, ring_pos(c->shead, off, c->scap), buf, len);
     seg->len = len;
@@ -1278,7 +1277,6 @@ static void data_segment(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_
         seg->flags |= TCPSM_URG;
         seg->urp = (uint16_t)min32(up, 0xFFFFu);
     }
-    (void)end;
 }
 
 enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
