@@ -572,39 +572,41 @@ static enum tcpsm_err fire(struct tcpsm_conn *c, const struct call *k, unsigned 
 /* ---------------------------------------------------------------------- */
 /* User calls */
 
-static bool call_ok(struct tcpsm_conn *c)
+static bool call_ok(const struct tcpsm_conn *c)
 {
     return c != NULL && c->state < TCPSM_NSTATES;
 }
 
-/* In CLOSED, a reset/refusal/timeout is reported once, by the next call. */
-static enum tcpsm_err take_error(struct tcpsm_conn *c)
+/* The start every user call shares, once its arguments are known to be
+ * good (a refused call changes nothing): clear this call's log, and in
+ * CLOSED report a pending reset, refusal or timeout once.  Anything but
+ * TCPSM_OK is the call's result. */
+static enum tcpsm_err begin_call(struct tcpsm_conn *c, struct call *k, uint64_t now)
 {
-    enum tcpsm_err e = (enum tcpsm_err)c->error;
-    c->error = TCPSM_OK;
+    enum tcpsm_err e = TCPSM_OK;
+    c->nlog = 0;
+    memset(k, 0, sizeof *k);
+    k->now = now;
+    if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK) {
+        e = (enum tcpsm_err)c->error;
+        c->error = TCPSM_OK;
+    }
     return e;
 }
 
 enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_open *o)
 {
     struct call k;
-    if (!call_ok(c) || o == NULL)
+    if (!call_ok(c) || o == NULL || o->local.port == 0
+        || (addr_specified(&o->local.ip) && addr_specified(&o->remote.ip)
+            && o->local.ip.family != o->remote.ip.family))
         return TCPSM_ERR_INVAL;
-    c->nlog = 0;
-    if (o->local.port == 0)
-        return TCPSM_ERR_INVAL;
-    if (addr_specified(&o->local.ip) && addr_specified(&o->remote.ip)
-        && o->local.ip.family != o->remote.ip.family)
-        return TCPSM_ERR_INVAL;
-    /* RFC 9293 3.10.1: active OPEN needs the remote socket */
+    (void)begin_call(c, &k, now);       /* a new OPEN forgets the old error */
+    k.open = o;
+    /* RFC 9293 3.10.1: an active OPEN needs the remote socket */
     if (o->active && (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
         && !endpoint_specified(&o->remote))
         return TCPSM_ERR_UNSPECIFIED;
-    if (c->state == TCPSM_CLOSED)
-        c->error = TCPSM_OK;
-    memset(&k, 0, sizeof k);
-    k.now = now;
-    k.open = o;
     return fire(c, &k, o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE);
 }
 
@@ -612,13 +614,13 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
                           uint32_t len, unsigned flags, uint32_t *accepted)
 {
     struct call k;
+    enum tcpsm_err e;
     if (!call_ok(c) || (data == NULL && len != 0))
         return TCPSM_ERR_INVAL;
-    c->nlog = 0;
     if (accepted != NULL)
         *accepted = 0;
-    if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK)
-        return take_error(c);
+    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+        return e;
     if (c->state == TCPSM_LISTEN) {
         /* RFC 9293 3.10.2 LISTEN: the remote socket must be specified */
         if (!endpoint_specified(&c->open_remote))
@@ -626,8 +628,6 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
         if (len != 0 && c->scap == 0)
             return TCPSM_ERR_RESOURCES;
     }
-    memset(&k, 0, sizeof k);
-    k.now = now;
     k.data = data;
     k.len = len;
     k.flags = flags;
@@ -639,16 +639,14 @@ enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
                              uint32_t cap, uint32_t *got, unsigned *flags)
 {
     struct call k;
+    enum tcpsm_err e;
     if (!call_ok(c) || got == NULL || (buf == NULL && cap != 0))
         return TCPSM_ERR_INVAL;
-    c->nlog = 0;
     *got = 0;
     if (flags != NULL)
         *flags = 0;
-    if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK)
-        return take_error(c);
-    memset(&k, 0, sizeof k);
-    k.now = now;
+    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+        return e;
     k.rbuf = buf;
     k.rcap = cap;
     k.got = got;
@@ -659,31 +657,27 @@ enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
 enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k;
+    enum tcpsm_err e;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
-    c->nlog = 0;
-    if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK)
-        return take_error(c);
+    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+        return e;
     /* RFC 9293 3.10.4 SYN-RECEIVED: with data queued, close once ESTABLISHED */
     if (c->state == TCPSM_SYN_RECEIVED && c->scount != 0) {
         c->close_deferred = true;
         return TCPSM_OK;
     }
-    memset(&k, 0, sizeof k);
-    k.now = now;
     return fire(c, &k, TCPSM_EV_CLOSE);
 }
 
 enum tcpsm_err tcpsm_abort(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k;
+    enum tcpsm_err e;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
-    c->nlog = 0;
-    if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK)
-        return take_error(c);
-    memset(&k, 0, sizeof k);
-    k.now = now;
+    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+        return e;
     return fire(c, &k, TCPSM_EV_ABORT);
 }
 
