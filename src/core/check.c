@@ -57,6 +57,8 @@ static enum tcpsm_inv check_recv(const struct tcpsm_conn *c)
     }
     if (c->ooo_fin && (c->ooo_fin_off == 0 || c->ooo_fin_off >= wnd || c->ooo_fin_off < prev_end))
         return TCPSM_INV_OOO;
+    if (c->ooo_psh && (c->ooo_psh_off == 0 || c->ooo_psh_off > wnd))
+        return TCPSM_INV_OOO;
     return TCPSM_INV_OK;
 }
 

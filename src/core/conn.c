@@ -880,7 +880,7 @@ static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, u
 static void rcv_advance(struct tcpsm_conn *c, uint32_t n)
 {
     while (n > 0) {
-        uint32_t i, w = 0;
+        uint32_t i, w = 0, before = c->rcount;
         c->rcount += n;
         c->rcv_nxt = seq_add(c->rcv_nxt, n);
         for (i = 0; i < c->nooo; i++) {
@@ -896,6 +896,14 @@ static void rcv_advance(struct tcpsm_conn *c, uint32_t n)
             c->ooo[w++] = r;
         }
         c->nooo = (uint8_t)w;
+        if (c->ooo_psh) {              /* a held PUSH point is now in order */
+            if (c->ooo_psh_off <= n) {
+                c->rpush = before + c->ooo_psh_off;
+                c->ooo_psh = false;
+            } else {
+                c->ooo_psh_off -= n;
+            }
+        }
         if (c->ooo_fin) {
             if (c->ooo_fin_off < n)
                 c->ooo_fin = false;     /* data claimed to follow the FIN: forget it */
@@ -918,6 +926,7 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
     c->rcv_nxt = seq_add(c->rcv_nxt, 1u);  /* advance RCV.NXT over the FIN */
     c->fin_rcvd = true;                     /* signal "connection closing" */
     c->ooo_fin = false;
+    c->ooo_psh = false;
     c->nooo = 0;
     c->rpush = c->rcount;                   /* FIN implies PUSH */
     c->ack_now = true;                      /* acknowledge the FIN */
@@ -951,6 +960,10 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
                 c->rpush = c->rcount;   /* RFC 9293 3.10.7.4 seventh: PUSH seen */
         } else {
             ooo_store(c, off, text, tlen);  /* SHLD-31: hold for later */
+            if ((seg->flags & TCPSM_PSH) && (!c->ooo_psh || off + tlen > c->ooo_psh_off)) {
+                c->ooo_psh = true;      /* remember the PUSH until the gap fills */
+                c->ooo_psh_off = off + tlen;
+            }
         }
         c->ack_now = true;              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
     }
@@ -1001,7 +1014,8 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
      * is trimmed as lying before the window (3.10.7.4 first: "trimming off
      * any portions that lie outside the window (including SYN ...)") and
      * the rest, whose ACK completes the handshake, is processed. */
-    bool dup_syn = c->state == TCPSM_SYN_RECEIVED && !c->passive && syn && seq == c->irs;
+    bool dup_syn = c->state == TCPSM_SYN_RECEIVED && !c->passive && syn
+                   && (seg->flags & TCPSM_ACK) && seq == c->irs;
     if (dup_syn) {
         syn = false;
         seq = seq_add(seq, 1u);

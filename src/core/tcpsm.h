@@ -331,6 +331,8 @@ struct tcpsm_conn {
     uint8_t nooo;
     bool ooo_fin;               /* a FIN is held at ooo_fin_off */
     uint32_t ooo_fin_off;
+    bool ooo_psh;               /* a PUSH point is held at ooo_psh_off */
+    uint32_t ooo_psh_off;
 
     /* Timers: absolute deadlines in microseconds, TCPSM_NEVER = off. */
     uint64_t t_rtx;
