@@ -621,6 +621,8 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
         *accepted = 0;
     if ((e = begin_call(c, &k, now)) != TCPSM_OK)
         return e;
+    if (c->close_deferred)
+        return TCPSM_ERR_CLOSING;       /* RFC 9293 3.10.4: CLOSE means no more SENDs */
     if (c->state == TCPSM_LISTEN) {
         /* RFC 9293 3.10.2 LISTEN: the remote socket must be specified */
         if (!endpoint_specified(&c->open_remote))
