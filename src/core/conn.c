@@ -417,10 +417,13 @@ static enum tcpsm_err do_receive(struct tcpsm_conn *c, const struct call *k)
 static void take_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     uint16_t peer;
+    uint8_t family = addr_specified(&c->remote.ip) ? c->remote.ip.family
+                     : addr_specified(&seg->src)  ? seg->src.family
+                                                  : c->local.ip.family;
     if (seg->opt.has_mss && seg->opt.mss != 0)
         peer = seg->opt.mss;
     else
-        peer = (c->local.ip.family == TCPSM_AF_INET6) ? 1220u : 536u;   /* MUST-15 */
+        peer = (family == TCPSM_AF_INET6) ? 1220u : 536u;   /* MUST-15, by the peer's family */
     c->snd_mss = peer < c->cfg.mss ? peer : c->cfg.mss;                 /* MUST-16 */
 }
 

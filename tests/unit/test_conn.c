@@ -1770,6 +1770,17 @@ static void test_peer_without_mss_option_gets_536_or_1220(void **state)
     fx_drive(&F, H_ESTAB);
     assert_int_equal(status_of(&F).snd_mss, 1220);
     expect_pieces(&F, 2000, 1220);
+    /* The default follows the peer's family even when OPEN left our own
+     * address unspecified (the IP layer picks it). */
+    fx_setup(&F, NULL);
+    F.peer_mss = 0;
+    memset(&F.laddr, 0, sizeof F.laddr);
+    memset(&F.raddr, 0, sizeof F.raddr);
+    F.raddr.family = TCPSM_AF_INET6;
+    F.raddr.addr[0] = 0xfd;
+    F.raddr.addr[15] = 2;
+    fx_drive(&F, H_ESTAB);
+    assert_int_equal(status_of(&F).snd_mss, 1220);
 }
 
 static void test_send_respects_snd_wnd(void **state)
