@@ -165,6 +165,7 @@ $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(CORE_OBJS) $(SIM_OBJS)
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 src/core/tcpsm.h $(DESTDIR)$(INCLUDEDIR)/tcpsm.h
+	install -m 644 src/core/tcpsm_wire.h $(DESTDIR)$(INCLUDEDIR)/tcpsm_wire.h
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libtcpsm.a
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(SOREAL)
 	ln -sf $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -176,7 +177,7 @@ install: all
 	install -m 755 $(PROGRAM) $(DESTDIR)$(BINDIR)/tcpsm
 
 uninstall:
-	rm -f $(DESTDIR)$(INCLUDEDIR)/tcpsm.h $(DESTDIR)$(PKGCONFIGDIR)/tcpsm.pc \
+	rm -f $(DESTDIR)$(INCLUDEDIR)/tcpsm.h $(DESTDIR)$(INCLUDEDIR)/tcpsm_wire.h $(DESTDIR)$(PKGCONFIGDIR)/tcpsm.pc \
 	    $(DESTDIR)$(LIBDIR)/libtcpsm.a $(DESTDIR)$(LIBDIR)/libtcpsm.so \
 	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SOREAL) \
 	    $(DESTDIR)$(BINDIR)/tcpsm

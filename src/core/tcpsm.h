@@ -480,42 +480,12 @@ const char *tcpsm_err_name(unsigned err);   /* the RFC's wording, e.g. "connecti
 const char *tcpsm_inv_name(unsigned inv);
 
 /* ---------------------------------------------------------------------- */
-/* Wire codec (src/core/wire.c) */
-
-#define TCPSM_HDR_MIN 20u
-#define TCPSM_HDR_MAX 60u
-
-/* Parse a TCP segment (header + options + payload) of n bytes.  On success
- * fills *seg (ports, seq, ack, flags, window, urgent pointer, options,
- * len = payload length) and *payload (points into buf, or NULL when the
- * payload is empty).  seg->src, seg->dst and seg->compartment are zeroed.
- * Never reads outside buf[0..n); a malformed segment returns an error and
- * leaves *seg and *payload untouched. The checksum is not checked here. */
-enum tcpsm_err tcpsm_wire_parse(const uint8_t *buf, size_t n,
-                                struct tcpsm_segment *seg, const uint8_t **payload);
-
-/* Serialise *seg and seg->len bytes of payload into out (capacity cap),
- * writing options present in seg->opt (MSS, window scale, SACK-permitted,
- * timestamps, SACK blocks; padded with NOP/EOL to a multiple of 4 bytes),
- * and the checksum over the pseudo-header built from seg->src/seg->dst
- * (IPv4 or IPv6; when both are UNSPEC the checksum field is left 0).
- * *outlen receives the segment's size.  TCPSM_ERR_NOSPACE if it does not fit. */
-enum tcpsm_err tcpsm_wire_write(const struct tcpsm_segment *seg, const uint8_t *payload,
-                                uint8_t *out, size_t cap, size_t *outlen);
-
-/* The Internet checksum (RFC 1071) of a TCP segment with its IPv4 or IPv6
- * pseudo-header (MUST-2).  Computing it over a segment that carries a
- * correct checksum yields 0. */
-uint16_t tcpsm_wire_checksum(const struct tcpsm_addr *src, const struct tcpsm_addr *dst,
-                             const uint8_t *tcp, size_t n);
-
-/* Verify the checksum of a received segment (MUST-3): TCPSM_OK or
- * TCPSM_ERR_BAD_CHECKSUM. */
-enum tcpsm_err tcpsm_wire_verify(const struct tcpsm_addr *src, const struct tcpsm_addr *dst,
-                                 const uint8_t *tcp, size_t n);
+/* Wire codec (src/core/wire.c): parse, serialise, checksum */
 
 #ifdef __cplusplus
 }
 #endif
+
+#include "tcpsm_wire.h"
 
 #endif /* TCPSM_H */
