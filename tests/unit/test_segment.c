@@ -2101,6 +2101,310 @@ static void test_fin_on_a_segment_straddling_rcv_nxt_is_taken(void **state)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Requirements shown end to end (RFC 9293 Appendix B rows) */
+
+/* MUST-65: no segment without SYN carries an MSS option; returns how many
+ * non-SYN segments were looked at. */
+static unsigned h_expect_no_mss_off_syn(const struct fx *f, const char *file, int line)
+{
+    unsigned n = 0;
+    for (int i = 0; i < f->nout; i++) {
+        const struct tcpsm_segment *s = &f->out[i];
+        if (s->flags & TCPSM_SYN)
+            continue;
+        n++;
+        H_REQUIRE(!s->opt.has_mss, file, line,
+                  "out[%d] (%s seq %u len %u) carries an MSS option (%u) without SYN", i,
+                  h_flags_str(s->flags), s->seq, s->len, s->opt.mss);
+    }
+    return n;
+}
+#define expect_no_mss_off_syn(f) h_expect_no_mss_off_syn((f), __FILE__, __LINE__)
+
+static void test_mss_option_is_sent_only_on_syn_segments(void **state)
+{
+    (void)state;
+    unsigned checked = 0;
+    /* RFC 9293 3.2: the MSS option MUST NOT be sent in non-SYN segments */
+    struct fx *f = start(H_SYN_SENT, NULL);
+    assert_true(f->out[0].opt.has_mss);                 /* the SYN may carry it */
+    expect_err(fx_in(f, TCPSM_SYN | TCPSM_ACK, f->irs, f->iss + 1u, 0), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 1u, f->irs + 1u);   /* handshake ACK */
+    checked += expect_no_mss_off_syn(f);
+    uint32_t nxt = f->irs + 1u;
+    /* data: 1460 + 1460 + 80 */
+    expect_err(fx_send_n(f, 0, 3000, TCPSM_SEND_PUSH, NULL), TCPSM_OK);
+    assert_int_equal(f->nout, 3);
+    checked += expect_no_mss_off_syn(f);
+    /* retransmission of the segment at SND.UNA */
+    fx_timer(f, tcpsm_next_deadline(&f->c));
+    expect_one(f, TCPSM_ACK, f->iss + 1u, nxt);
+    assert_int_equal(f->out[0].len, 1460);
+    checked += expect_no_mss_off_syn(f);
+    /* the peer's text draws a pure ACK */
+    expect_err(fx_in(f, TCPSM_ACK, nxt, f->iss + 3001u, 100), TCPSM_OK);
+    nxt += 100u;
+    expect_one(f, TCPSM_ACK, f->iss + 3001u, nxt);
+    checked += expect_no_mss_off_syn(f);
+    /* FIN, its retransmission, the ACK of the peer's FIN */
+    expect_err(fx_close(f), TCPSM_OK);
+    expect_one(f, TCPSM_FIN | TCPSM_ACK, f->iss + 3001u, nxt);
+    checked += expect_no_mss_off_syn(f);
+    fx_timer(f, tcpsm_next_deadline(&f->c));
+    expect_one(f, TCPSM_FIN | TCPSM_ACK, f->iss + 3001u, nxt);
+    checked += expect_no_mss_off_syn(f);
+    expect_err(fx_in(f, TCPSM_FIN | TCPSM_ACK, nxt, f->iss + 3002u, 0), TCPSM_OK);
+    expect_state(f, TCPSM_TIME_WAIT);
+    expect_one(f, TCPSM_ACK, f->iss + 3002u, nxt + 1u);
+    checked += expect_no_mss_off_syn(f);
+
+    /* RST from ABORT: <SEQ=SND.NXT><CTL=RST> */
+    f = start(H_ESTAB, NULL);
+    expect_err(fx_abort(f), TCPSM_OK);
+    expect_rst(f, f->snd_nxt);
+    checked += expect_no_mss_off_syn(f);
+    /* RST reply to a bad ACK in SYN-RECEIVED (the SYN,ACK may carry MSS) */
+    f = start(H_SYN_RCVD_P, NULL);
+    expect_err(fx_in(f, TCPSM_ACK, f->rcv_nxt, f->iss + 7u, 0), TCPSM_OK);
+    expect_rst(f, f->iss + 7u);
+    checked += expect_no_mss_off_syn(f);
+    /* RST reply in CLOSED, and a challenge ACK */
+    f = start(H_CLOSED, NULL);
+    expect_err(fx_in(f, TCPSM_ACK, 5000, 123456, 0), TCPSM_OK);
+    expect_rst(f, 123456);
+    checked += expect_no_mss_off_syn(f);
+    f = start(H_ESTAB, NULL);
+    expect_err(fx_in(f, TCPSM_SYN, f->rcv_nxt, 0, 0), TCPSM_OK);
+    expect_pure_ack(f);
+    checked += expect_no_mss_off_syn(f);
+    assert_int_equal(checked, 13);
+}
+
+static void test_rst_with_data_resets_and_the_data_is_never_delivered(void **state)
+{
+    (void)state;
+    uint8_t buf[64];
+    uint32_t got = 1;
+    /* RFC 9293 3.5.3 (SHLD-2): a RST may carry data; ESTABLISHED, at RCV.NXT */
+    struct fx *f = start(H_ESTAB, NULL);
+    expect_err(fx_in(f, TCPSM_RST | TCPSM_ACK | TCPSM_PSH, f->rcv_nxt, f->snd_nxt, 20), TCPSM_OK);
+    expect_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_SEG_RST);
+    expect_none(f);                                     /* the text is not acknowledged */
+    expect_state(f, TCPSM_CLOSED);
+    expect_err(fx_receive(f, buf, sizeof buf, &got, NULL), TCPSM_ERR_RESET);
+    assert_int_equal(got, 0);                           /* nor delivered */
+    expect_err(fx_receive(f, buf, sizeof buf, &got, NULL), TCPSM_ERR_NOT_EXIST);
+    assert_int_equal(got, 0);
+    /* the same with earlier text unread: the RST's text is not appended */
+    f = start(H_ESTAB, NULL);
+    expect_err(fx_in(f, TCPSM_ACK, f->rcv_nxt, f->snd_nxt, 10), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->snd_nxt, f->rcv_nxt + 10u);
+    expect_err(fx_in(f, TCPSM_RST, f->rcv_nxt + 10u, 0, 30), TCPSM_OK);
+    expect_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_SEG_RST);
+    expect_none(f);
+    expect_err(fx_receive(f, buf, sizeof buf, &got, NULL), TCPSM_ERR_RESET);
+    assert_int_equal(got, 0);
+    /* every other state: the reset is taken as without text */
+    for (size_t s = 0; s < N_OTHER; s++) {
+        f = start(other_states[s], NULL);
+        expect_err(fx_in(f, TCPSM_RST, f->rcv_nxt, 0, 20), TCPSM_OK);
+        expect_reset_outcome(f, other_states[s]);
+        if (other_states[s] == H_SYN_RCVD_P)
+            expect_u32(fx_st(f).recv_ready, 0, "recv_ready");
+    }
+    /* SYN-SENT: RST,ACK with an acceptable ACK and text */
+    *h_ctx() = NULL;
+    f = start(H_SYN_SENT, NULL);
+    expect_err(fx_in(f, TCPSM_RST | TCPSM_ACK, 0, f->iss + 1u, 20), TCPSM_OK);
+    expect_fired(f, TCPSM_SYN_SENT, TCPSM_EV_SEG_RST);
+    expect_none(f);
+    expect_gone(f, TCPSM_ERR_RESET);
+}
+
+static void test_shrinking_window_stops_new_data_and_retransmits_from_snd_una(void **state)
+{
+    (void)state;
+    struct fx *f = start(H_ESTAB, NULL);
+    uint32_t nxt = f->rcv_nxt, iss = f->iss;
+    /* 4000 octets in flight in an 8192 window: 1460 + 1460 + 1080 */
+    expect_err(fx_send_n(f, 0, 4000, 0, NULL), TCPSM_OK);
+    assert_int_equal(f->nout, 3);
+    expect_u32(fx_st(f).snd_nxt, iss + 4001u, "SND.NXT");
+    /* the peer ACKs 1000 and shrinks the window to 1000: the right edge
+     * SND.UNA+SND.WND = ISS+2001 is left of SND.NXT = ISS+4001, the usable
+     * window is negative (RFC 9293 3.8.6, MUST-34) */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, nxt, iss + 1001u, 0, 1000), TCPSM_OK);
+    expect_none(f);                                     /* tcpsm_conn_check held (wrapper) */
+    struct tcpsm_status st = fx_st(f);
+    expect_u32(st.snd_una, iss + 1001u, "SND.UNA");
+    expect_u32(st.snd_wnd, 1000, "SND.WND");
+    expect_u32(st.snd_nxt, iss + 4001u, "SND.NXT");
+    /* new data is queued but not sent (SHLD-15) */
+    expect_err(fx_send_n(f, 4000, 500, 0, NULL), TCPSM_OK);
+    expect_none(f);
+    /* text from the peer draws a pure ACK, still no new data */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, nxt, iss + 1001u, 10, 1000), TCPSM_OK);
+    nxt += 10u;
+    expect_one(f, TCPSM_ACK, iss + 4001u, nxt);
+    assert_int_equal(f->out[0].len, 0);
+    st = fx_st(f);
+    expect_u32(st.snd_nxt, iss + 4001u, "SND.NXT");
+    expect_u32(st.send_queued, 3500, "send_queued");
+    /* RTO: the segment at SND.UNA is retransmitted as usual (SHLD-16); it
+     * runs to ISS+2461, beyond the right edge ISS+2001 (MAY-7) */
+    fx_timer(f, tcpsm_next_deadline(&f->c));
+    expect_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_TIMEOUT_RTX);
+    expect_one(f, TCPSM_ACK, iss + 1001u, nxt);
+    assert_int_equal(f->out[0].len, 1460);
+    expect_our_data(f, 0);
+    expect_u32(fx_st(f).snd_nxt, iss + 4001u, "SND.NXT");
+    /* that is acknowledged, the window stays 1000: edge ISS+3461 < SND.NXT */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, nxt, iss + 2461u, 0, 1000), TCPSM_OK);
+    expect_none(f);
+    /* the window reopens to 4000 (edge ISS+6461): the 500 queued go out */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, nxt, iss + 2461u, 0, 4000), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, iss + 4001u, nxt);
+    assert_int_equal(f->out[0].len, 500);
+    expect_our_data(f, 0);
+    st = fx_st(f);
+    expect_u32(st.snd_nxt, iss + 4501u, "SND.NXT");
+    expect_u32(st.snd_wnd, 4000, "SND.WND");
+    /* all acknowledged: nothing left, timer off */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, nxt, iss + 4501u, 0, 4000), TCPSM_OK);
+    expect_none(f);
+    assert_true(tcpsm_next_deadline(&f->c) == TCPSM_NEVER);
+}
+
+static void test_queued_segments_are_all_processed_before_one_aggregate_ack(void **state)
+{
+    (void)state;
+    struct fx *f = start(H_ESTAB, NULL);
+    uint32_t nxt = f->rcv_nxt;
+    /* RFC 9293 3.10.7.4 (MUST-58, MUST-59): three in-order segments are
+     * queued; all are processed, then one ACK covers them */
+    f->autodrain = false;
+    expect_err(fx_in(f, TCPSM_ACK, nxt, f->snd_nxt, 100), TCPSM_OK);
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 100u, f->snd_nxt, 100), TCPSM_OK);
+    expect_err(fx_in(f, TCPSM_ACK | TCPSM_PSH, nxt + 200u, f->snd_nxt, 100), TCPSM_OK);
+    fx_drain(f);
+    expect_one(f, TCPSM_ACK, f->snd_nxt, nxt + 300u);
+    assert_int_equal(f->out[0].wnd, f->rcap - 300u);
+    fx_drain(f);
+    expect_none(f);
+    /* out of order in the queue: still one ACK, for all of it */
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 400u, f->snd_nxt, 100), TCPSM_OK);
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 300u, f->snd_nxt, 100), TCPSM_OK);
+    fx_drain(f);
+    expect_one(f, TCPSM_ACK, f->snd_nxt, nxt + 500u);
+    /* with our data waiting, the ACK rides on it: one segment in all */
+    expect_err(fx_send_n(f, 0, 200, 0, NULL), TCPSM_OK);
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 500u, f->snd_nxt, 50), TCPSM_OK);
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 550u, f->snd_nxt, 50), TCPSM_OK);
+    fx_drain(f);
+    expect_one(f, TCPSM_ACK, f->snd_nxt, nxt + 600u);
+    assert_int_equal(f->out[0].len, 200);
+    expect_our_data(f, 0);
+    f->autodrain = true;
+    fx_recv_check(f, nxt, 600, NULL);
+    expect_u32(fx_st(f).rcv_nxt, nxt + 600u, "RCV.NXT");
+}
+
+/* Send len octets (the send buffer holding them) and check that exactly
+ * want go out, in MSS-sized segments of our byte stream. */
+static void h_expect_sent_run(struct fx *f, uint32_t want, const char *file, int line)
+{
+    uint32_t total = 0;
+    for (int i = 0; i < f->nout; i++) {
+        const struct tcpsm_segment *s = &f->out[i];
+        H_REQUIRE(s->seq == f->iss + 1u + total, file, line, "out[%d] SEQ=%u, want %u", i,
+                  s->seq, f->iss + 1u + total);
+        H_REQUIRE(s->len > 0 && s->len <= H_PEER_MSS, file, line, "out[%d] len %u", i, s->len);
+        h_expect_our_data(f, i, file, line);
+        total += s->len;
+    }
+    H_REQUIRE(total == want, file, line, "%u octets sent, want %u", total, want);
+}
+#define expect_sent_run(f, want) h_expect_sent_run((f), (want), __FILE__, __LINE__)
+
+static void test_peer_window_of_32768_or_more_is_unsigned_and_used_fully(void **state)
+{
+    (void)state;
+    uint32_t acc = 0;
+    /* RFC 9293 3.1 Window (MUST-1): 65535 from the SYN,ACK */
+    fx_setup(&F, NULL);
+    fx_resize(&F, H_BUFMAX, H_RBUF);
+    F.peer_wnd = 65535;
+    fx_drive(&F, H_ESTAB);
+    struct fx *f = &F;
+    expect_u32(fx_st(f).snd_wnd, 65535, "SND.WND");
+    expect_err(fx_send_n(f, 0, 65536, 0, &acc), TCPSM_OK);
+    assert_int_equal(acc, 65536);
+    assert_int_equal(f->nout, 45);                      /* 44 x 1460 + 1295 */
+    expect_sent_run(f, 65535);
+    struct tcpsm_status st = fx_st(f);
+    expect_u32(st.snd_nxt, f->iss + 65536u, "SND.NXT");
+    expect_u32(st.send_queued, 65536, "send_queued");
+    /* the first segment's ACK opens room for the last octet */
+    expect_err(fx_in(f, TCPSM_ACK, f->rcv_nxt, f->iss + 1461u, 0), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 65536u, f->rcv_nxt);
+    assert_int_equal(f->out[0].len, 1);
+    expect_our_data(f, 0);
+
+    /* 40000 (negative as a signed 16-bit number) from a window update */
+    fx_setup(&F, NULL);
+    fx_resize(&F, H_BUFMAX, H_RBUF);
+    fx_drive(&F, H_ESTAB);
+    f = &F;
+    expect_err(fx_in_wnd(f, TCPSM_ACK, f->rcv_nxt, f->snd_nxt, 0, 40000), TCPSM_OK);
+    expect_none(f);
+    expect_u32(fx_st(f).snd_wnd, 40000, "SND.WND");
+    expect_err(fx_send_n(f, 0, 50000, 0, &acc), TCPSM_OK);
+    assert_int_equal(acc, 50000);
+    assert_int_equal(f->nout, 28);                      /* 27 x 1460 + 580 */
+    expect_sent_run(f, 40000);
+    st = fx_st(f);
+    expect_u32(st.snd_nxt, f->iss + 40001u, "SND.NXT");
+    expect_u32(st.snd_wnd, 40000, "SND.WND");
+    expect_u32(st.send_queued, 50000, "send_queued");
+}
+
+static void test_receive_buffer_above_65535_advertises_65535_with_32_bit_rcv_wnd(void **state)
+{
+    (void)state;
+    /* RFC 9293 3.1 Window (REC-1): RCV.WND is 32-bit; the field holds 65535 */
+    struct fx *f = start_sized(H_SYN_SENT, NULL, H_SBUF, H_RBUFMAX);
+    assert_int_equal(f->out[0].wnd, 65535);             /* on the SYN */
+    expect_err(fx_in(f, TCPSM_SYN | TCPSM_ACK, f->irs, f->iss + 1u, 0), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 1u, f->irs + 1u);
+    assert_int_equal(f->out[0].wnd, 65535);
+    expect_u32(fx_st(f).rcv_wnd, H_RBUFMAX, "RCV.WND");
+    uint32_t nxt = f->irs + 1u;
+    /* 3000 octets unread: 67000 free, still 65535 in the field */
+    expect_err(fx_in(f, TCPSM_ACK, nxt, f->iss + 1u, 3000), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 1u, nxt + 3000u);
+    assert_int_equal(f->out[0].wnd, 65535);
+    expect_u32(fx_st(f).rcv_wnd, H_RBUFMAX - 3000u, "RCV.WND");
+    /* 8000 unread: 62000 free, now the field says so */
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 3000u, f->iss + 1u, 5000), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 1u, nxt + 8000u);
+    assert_int_equal(f->out[0].wnd, H_RBUFMAX - 8000u);
+    expect_u32(fx_st(f).rcv_wnd, H_RBUFMAX - 8000u, "RCV.WND");
+    fx_recv_check(f, nxt, 8000, NULL);
+    nxt += 8000u;
+    expect_u32(fx_st(f).rcv_wnd, H_RBUFMAX, "RCV.WND");
+    /* the acceptability test uses the 32-bit RCV.WND: text 66000 octets
+     * ahead is in the window (held), text at RCV.NXT+RCV.WND is not */
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 66000u, f->iss + 1u, 100), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 1u, nxt);
+    expect_not_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_SEG_UNACCEPTABLE);
+    assert_int_equal(f->out[0].wnd, 65535);
+    expect_err(fx_in(f, TCPSM_ACK, nxt + H_RBUFMAX, f->iss + 1u, 100), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 1u, nxt);
+    expect_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_SEG_UNACCEPTABLE);
+    expect_u32(fx_st(f).rcv_wnd, H_RBUFMAX, "RCV.WND");
+}
+
+/* ---------------------------------------------------------------------- */
 /* The coverage check (must stay last) */
 
 static void test_every_segment_row_is_exercised(void **state)
@@ -2236,6 +2540,13 @@ int main(void)
         cmocka_unit_test(test_syn_before_the_window_is_trimmed_without_rfc5961),
         cmocka_unit_test(test_syn_sent_syn_ack_text_beyond_the_window_is_trimmed),
         cmocka_unit_test(test_fin_on_a_segment_straddling_rcv_nxt_is_taken),
+        /* RFC 9293 Appendix B rows shown end to end */
+        cmocka_unit_test(test_mss_option_is_sent_only_on_syn_segments),
+        cmocka_unit_test(test_rst_with_data_resets_and_the_data_is_never_delivered),
+        cmocka_unit_test(test_shrinking_window_stops_new_data_and_retransmits_from_snd_una),
+        cmocka_unit_test(test_queued_segments_are_all_processed_before_one_aggregate_ack),
+        cmocka_unit_test(test_peer_window_of_32768_or_more_is_unsigned_and_used_fully),
+        cmocka_unit_test(test_receive_buffer_above_65535_advertises_65535_with_32_bit_rcv_wnd),
         /* must stay last */
         cmocka_unit_test(test_every_segment_row_is_exercised),
     };
