@@ -10,22 +10,34 @@
 #include "seq.h"
 #include "tcpsm.h"
 
+#include "../../proofs/tcb.acsl"
+
 #define NEVER TCPSM_NEVER
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures def: \result <==> no_peer_state(c); */
 static bool no_peer_state(const struct tcpsm_conn *c)
 {
     return c->scount == 0 && c->rcount == 0 && c->nooo == 0 && !c->ooo_fin
            && !c->fin_queued && !c->fin_sent && !c->fin_rcvd;
 }
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures codes: \result == TCPSM_INV_OK || \result == TCPSM_INV_SND_RING
+                   || \result == TCPSM_INV_SND_ORDER || \result == TCPSM_INV_SND_BUF;
+    ensures def: \result == TCPSM_INV_OK <==> send_ok(c); */
 static enum tcpsm_inv check_send(const struct tcpsm_conn *c)
 {
-    uint32_t inflight = seq_sub(c->snd_nxt, c->snd_una);
-    uint32_t room = c->scount + (c->syn_acked ? 0u : 1u) + ((c->fin_sent && !c->fin_acked) ? 1u : 0u);
-    if (c->scount > c->scap || (c->scap > 0 && c->shead >= c->scap) || (c->scap == 0 && c->shead != 0))
+    uint32_t inflight, room;
+    if (c->scap > TCPSM_MAX_BUF || c->scount > c->scap || (c->scap > 0 && c->shead >= c->scap)
+        || (c->scap == 0 && c->shead != 0))
         return TCPSM_INV_SND_RING;
     if (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
         return TCPSM_INV_OK;
+    inflight = seq_sub(c->snd_nxt, c->snd_una);
+    room = c->scount + (c->syn_acked ? 0u : 1u) + ((c->fin_sent && !c->fin_acked) ? 1u : 0u);
     if (inflight >= 0x80000000u)
         return TCPSM_INV_SND_ORDER;     /* SND.UNA =< SND.NXT */
     if (inflight > room)
@@ -36,16 +48,27 @@ static enum tcpsm_inv check_send(const struct tcpsm_conn *c)
     return TCPSM_INV_OK;
 }
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures codes: \result == TCPSM_INV_OK || \result == TCPSM_INV_RCV_RING
+                   || \result == TCPSM_INV_RCV_WND || \result == TCPSM_INV_OOO;
+    ensures def: \result == TCPSM_INV_OK <==> recv_ok(c); */
 static enum tcpsm_inv check_recv(const struct tcpsm_conn *c)
 {
     uint32_t wnd, prev_end = 0, i;
-    if (c->rcount > c->rcap || (c->rcap > 0 && c->rhead >= c->rcap) || (c->rcap == 0 && c->rhead != 0))
+    if (c->rcap > TCPSM_MAX_BUF || c->rcount > c->rcap || (c->rcap > 0 && c->rhead >= c->rcap)
+        || (c->rcap == 0 && c->rhead != 0))
         return TCPSM_INV_RCV_RING;
     if (c->rpush > c->rcount)
         return TCPSM_INV_RCV_WND;
     wnd = c->rcap - c->rcount;          /* RCV.WND */
     if (c->nooo > TCPSM_OOO_MAX)
         return TCPSM_INV_OOO;
+    /*@ loop invariant bound: 0 <= i <= c->nooo;
+        loop invariant seen: ranges_ok(c, i);
+        loop invariant end: prev_end == last_end(c, i);
+        loop assigns i, prev_end;
+        loop variant c->nooo - i; */
     for (i = 0; i < c->nooo; i++) {
         const struct tcpsm_range *r = &c->ooo[i];
         /* sorted, disjoint, not touching, after RCV.NXT, inside RCV.WND */
@@ -62,6 +85,11 @@ static enum tcpsm_inv check_recv(const struct tcpsm_conn *c)
     return TCPSM_INV_OK;
 }
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures codes: \result == TCPSM_INV_OK || \result == TCPSM_INV_CLOSED_TIMERS
+                   || \result == TCPSM_INV_TIMEWAIT_TIMER || \result == TCPSM_INV_RTX_TIMER;
+    ensures def: \result == TCPSM_INV_OK <==> timers_ok(c); */
 static enum tcpsm_inv check_timers(const struct tcpsm_conn *c)
 {
     if (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN) {
@@ -78,6 +106,11 @@ static enum tcpsm_inv check_timers(const struct tcpsm_conn *c)
     return TCPSM_INV_OK;
 }
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures codes: \result == TCPSM_INV_OK || \result == TCPSM_INV_SYN_STATE
+                   || \result == TCPSM_INV_FIN_STATE;
+    ensures def: \result == TCPSM_INV_OK <==> flags_ok(c); */
 static enum tcpsm_inv check_flags(const struct tcpsm_conn *c)
 {
     unsigned s = c->state;
@@ -128,6 +161,12 @@ static enum tcpsm_inv check_flags(const struct tcpsm_conn *c)
     return TCPSM_INV_OK;
 }
 
+/* The contract is here rather than in tcpsm.h while the TCB predicates
+ * (proofs/tcb.acsl) are only visible to the core's .c files. */
+/*@ requires c == \null || \valid_read(c);
+    assigns \nothing;
+    ensures range: 0 <= \result < TCPSM_NINVS;
+    ensures twin: \result == TCPSM_INV_OK <==> (c != \null && tcb_ok(c)); */
 enum tcpsm_inv tcpsm_conn_check(const struct tcpsm_conn *c)
 {
     enum tcpsm_inv r;

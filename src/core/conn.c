@@ -44,8 +44,6 @@ struct call {
     unsigned *rflags;
 };
 
-#define MAX_BUF (1u << 30)
-
 /* ---------------------------------------------------------------------- */
 /* Small helpers */
 
@@ -227,7 +225,7 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
     struct tcpsm_config d;
     if (c == NULL || (sndbuf == NULL && sndcap != 0) || (rcvbuf == NULL && rcvcap != 0))
         return TCPSM_ERR_INVAL;
-    if (sndcap > MAX_BUF || rcvcap > MAX_BUF)
+    if (sndcap > TCPSM_MAX_BUF || rcvcap > TCPSM_MAX_BUF)
         return TCPSM_ERR_INVAL;
     if (cfg == NULL) {
         tcpsm_config_default(&d);

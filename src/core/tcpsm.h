@@ -244,6 +244,7 @@ void tcpsm_config_default(struct tcpsm_config *cfg);
 #define TCPSM_REPLY_MAX 4       /* RST replies queued for output */
 #define TCPSM_LOG_MAX 4         /* transitions remembered per call */
 #define TCPSM_NEVER UINT64_MAX  /* a timer that is not running */
+#define TCPSM_MAX_BUF (1u << 30) /* largest send or receive buffer (windows << 2^31) */
 
 /* One transition taken during the last public call (for tests, tracing and
  * the fuzzers' legality oracle). */
