@@ -47,6 +47,8 @@ struct call {
 /* ---------------------------------------------------------------------- */
 /* Small helpers */
 
+/*@ assigns \nothing;
+    ensures \result == \min(a, b); */
 static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
 static bool addr_specified(const struct tcpsm_addr *a)
@@ -141,6 +143,11 @@ static void ring_get(const uint8_t *buf, uint32_t cap, uint32_t pos, uint8_t *ds
 }
 
 /* (head + off) mod cap for off < cap + cap, without overflow. */
+/*@ requires shape: (cap == 0 && head == 0 && off == 0) || (head < cap && off < 2 * cap);
+    assigns \nothing;
+    ensures in_ring: cap > 0 ==> \result < cap;
+    ensures modulo: cap > 0 ==> \result == (head + off) % cap;
+    ensures empty: cap == 0 ==> \result == 0; */
 static uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
 {
     uint32_t room = cap - head;
@@ -716,7 +723,26 @@ enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
 /* ---------------------------------------------------------------------- */
 /* SEGMENT ARRIVES */
 
-/* RFC 9293 3.10.7.4 first: the four-case acceptability test (Table 6). */
+/* RFC 9293 3.10.7.4 first: the four-case acceptability test (Table 6).
+ * "RCV.NXT =< x < RCV.NXT+RCV.WND" is seq_sub(x, RCV.NXT) < RCV.WND. */
+/*@ requires len_bound: len <= 65537;
+    requires wnd_bound: wnd <= 1073741824;
+    assigns \nothing;
+    behavior empty_closed:            // length 0, window 0
+      assumes len == 0 && wnd == 0;
+      ensures table6: \result <==> seq == rcv_nxt;
+    behavior empty_open:              // length 0, window > 0
+      assumes len == 0 && wnd > 0;
+      ensures table6: \result <==> seq_sub_l(seq, rcv_nxt) < wnd;
+    behavior text_closed:             // length > 0, window 0
+      assumes len > 0 && wnd == 0;
+      ensures table6: !\result;
+    behavior text_open:               // length > 0, window > 0
+      assumes len > 0 && wnd > 0;
+      ensures table6: \result <==> (seq_sub_l(seq, rcv_nxt) < wnd
+                                    || seq_sub_l(seq_add_l(seq, len - 1), rcv_nxt) < wnd);
+    complete behaviors;
+    disjoint behaviors; */
 static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wnd)
 {
     if (len == 0 && wnd == 0)
