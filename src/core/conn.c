@@ -51,46 +51,85 @@ struct call {
     ensures \result == \min(a, b); */
 static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
+/*@ requires \valid_read(a);
+    assigns \nothing;
+    ensures \result <==> (a->family == TCPSM_AF_INET || a->family == TCPSM_AF_INET6); */
 static bool addr_specified(const struct tcpsm_addr *a)
 {
     return a->family == TCPSM_AF_INET || a->family == TCPSM_AF_INET6;
 }
 
+/*@ requires \valid_read(a) && \valid_read(b);
+    assigns \nothing;
+    ensures def: \result <==> (a->family == b->family
+                              && \forall integer k; 0 <= k < 16 ==> a->addr[k] == b->addr[k]); */
 static bool addr_eq(const struct tcpsm_addr *a, const struct tcpsm_addr *b)
 {
-    return a->family == b->family && memcmp(a->addr, b->addr, sizeof a->addr) == 0;
+    unsigned i;
+    if (a->family != b->family)
+        return false;
+    /*@ loop invariant 0 <= i <= 16;
+        loop invariant \forall integer k; 0 <= k < i ==> a->addr[k] == b->addr[k];
+        loop assigns i;
+        loop variant 16 - i; */
+    for (i = 0; i < sizeof a->addr; i++)
+        if (a->addr[i] != b->addr[i])
+            return false;
+    return true;
 }
 
+/*@ requires \valid_read(e);
+    assigns \nothing;
+    ensures \result <==> (e->port != 0
+                         && (e->ip.family == TCPSM_AF_INET || e->ip.family == TCPSM_AF_INET6)); */
 static bool endpoint_specified(const struct tcpsm_endpoint *e)
 {
     return e->port != 0 && addr_specified(&e->ip);
 }
 
+/*@ assigns \nothing;
+    ensures \result <==> (TCPSM_ESTABLISHED <= s <= TCPSM_TIME_WAIT); */
 static bool synchronized(unsigned s)
 {
     return s >= TCPSM_ESTABLISHED && s <= TCPSM_TIME_WAIT;
 }
 
 /* RFC 9293 3.4: SEG.LEN counts SYN and FIN. */
+/*@ requires \valid_read(seg) && seg->len <= 65535;
+    assigns \nothing;
+    ensures def: \result == seg->len + ((seg->flags & 2) != 0 ? 1 : 0)
+                            + ((seg->flags & 1) != 0 ? 1 : 0); */
 static uint32_t seg_len(const struct tcpsm_segment *seg)
 {
     return seg->len + ((seg->flags & TCPSM_SYN) ? 1u : 0u) + ((seg->flags & TCPSM_FIN) ? 1u : 0u);
 }
 
+/*@ requires \valid_read(c) && c->rcount <= c->rcap;
+    assigns \nothing;
+    ensures \result == c->rcap - c->rcount; */
 static uint32_t rcv_wnd(const struct tcpsm_conn *c) { return c->rcap - c->rcount; }
 
+/*@ requires \valid_read(c) && c->rcount <= c->rcap;
+    assigns \nothing;
+    ensures \result == \min(c->rcap - c->rcount, 65535); */
 static uint16_t adv_wnd(const struct tcpsm_conn *c)
 {
     return (uint16_t)min32(rcv_wnd(c), 0xFFFFu);
 }
 
 /* Sequence number of the first byte in the send ring. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result == (c->syn_acked != 0 ? c->snd_una : seq_add_l(c->snd_una, 1)); */
 static uint32_t snd_data_seq(const struct tcpsm_conn *c)
 {
     return c->syn_acked ? c->snd_una : seq_add(c->snd_una, 1u);
 }
 
 /* Bytes of the send ring already sent (between SND.UNA and SND.NXT). */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures bound: \result <= c->scount; */
 static uint32_t snd_sent(const struct tcpsm_conn *c)
 {
     uint32_t inflight = seq_sub(c->snd_nxt, c->snd_una);
@@ -122,24 +161,41 @@ static bool local_matches(const struct tcpsm_endpoint *me, const struct tcpsm_se
 /* ---------------------------------------------------------------------- */
 /* Rings */
 
+/* Copy n bytes into the ring at pos (wrapping).  Byte loops rather than
+ * memcpy: they are what the proof can follow, and -O2 vectorises them. */
+/*@ requires shape: n <= cap && (cap > 0 ==> pos < cap);
+    requires mem: \valid(buf + (0 .. cap - 1)) && \valid_read(src + (0 .. n - 1));
+    requires apart: \separated(buf + (0 .. cap - 1), src + (0 .. n - 1));
+    assigns buf[0 .. cap - 1]; */
 static void ring_put(uint8_t *buf, uint32_t cap, uint32_t pos, const uint8_t *src, uint32_t n)
 {
-    uint32_t first = min32(n, cap - pos);
-    if (n == 0)
-        return;
-    memcpy(buf + pos, src, first);
-    if (n > first)
-        memcpy(buf, src + first, n - first);
+    uint32_t i, p = pos;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant cap > 0 ==> p < cap;
+        loop assigns i, p, buf[0 .. cap - 1];
+        loop variant n - i; */
+    for (i = 0; i < n; i++) {
+        buf[p] = src[i];
+        p = (p + 1u == cap) ? 0u : p + 1u;
+    }
 }
 
+/* Copy n bytes out of the ring from pos (wrapping). */
+/*@ requires shape: n <= cap && (cap > 0 ==> pos < cap);
+    requires mem: \valid_read(buf + (0 .. cap - 1)) && \valid(dst + (0 .. n - 1));
+    requires apart: \separated(buf + (0 .. cap - 1), dst + (0 .. n - 1));
+    assigns dst[0 .. n - 1]; */
 static void ring_get(const uint8_t *buf, uint32_t cap, uint32_t pos, uint8_t *dst, uint32_t n)
 {
-    uint32_t first = min32(n, cap - pos);
-    if (n == 0)
-        return;
-    memcpy(dst, buf + pos, first);
-    if (n > first)
-        memcpy(dst + first, buf, n - first);
+    uint32_t i, p = pos;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant cap > 0 ==> p < cap;
+        loop assigns i, p, dst[0 .. n - 1];
+        loop variant n - i; */
+    for (i = 0; i < n; i++) {
+        dst[i] = buf[p];
+        p = (p + 1u == cap) ? 0u : p + 1u;
+    }
 }
 
 /* (head + off) mod cap for off < cap + cap, without overflow. */
@@ -160,6 +216,10 @@ static uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
 /* ---------------------------------------------------------------------- */
 /* Timers and TCB life cycle */
 
+/*@ requires \valid(c);
+    assigns c->t_rtx, c->t_user, c->t_2msl;
+    ensures c->t_rtx == 18446744073709551615 && c->t_user == 18446744073709551615
+            && c->t_2msl == 18446744073709551615; */
 static void timers_off(struct tcpsm_conn *c)
 {
     c->t_rtx = TCPSM_NEVER;
@@ -167,6 +227,10 @@ static void timers_off(struct tcpsm_conn *c)
     c->t_2msl = TCPSM_NEVER;
 }
 
+/* now + us, saturating below TCPSM_NEVER (which means "not running"). */
+/*@ assigns \nothing;
+    ensures running: \result < 18446744073709551615;
+    ensures exact: now + us < 18446744073709551615 ==> \result == now + us; */
 static uint64_t deadline_after(uint64_t now, uint32_t us)
 {
     return now <= TCPSM_NEVER - 1u - us ? now + us : TCPSM_NEVER - 1u;
@@ -174,6 +238,9 @@ static uint64_t deadline_after(uint64_t now, uint32_t us)
 
 /* Something of ours occupies sequence space and went out: make sure the
  * retransmission and user timers run (3.10.8, RFC 6298 5.1). */
+/*@ requires \valid(c);
+    assigns c->t_rtx, c->t_user;
+    ensures rtx_running: c->t_rtx != 18446744073709551615; */
 static void timers_arm(struct tcpsm_conn *c, uint64_t now)
 {
     if (c->t_rtx == TCPSM_NEVER)
