@@ -190,6 +190,7 @@ help:
 	@echo 'make demo         build and run `build/tcpsm demo` (needs only a C compiler)'
 	@echo 'make check        install test deps (root), build, run every suite; ends "N passed, N failed"'
 	@echo 'make tests        build the cmocka binaries build/tests/test_*'
+	@echo 'make prove        prove the ACSL contracts with Frama-C/WP; writes proofs/REPORT.md (proofs/README.md)'
 	@echo 'make freestanding build src/core with clang -ffreestanding and check its external symbols'
 	@echo 'make deps         install the test dependencies (tests/deps.sh)'
 	@echo 'make install      install to $$(DESTDIR)$$(PREFIX) (PREFIX=$(PREFIX))'
@@ -197,5 +198,8 @@ help:
 	@echo 'make clean        remove build/'
 
 FORCE:
+
+# `make prove`, `make prove-cache`, `make prove-clean`: Frama-C/WP.
+include proofs/wp.mk
 
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/pic/*/*.d $(BUILD)/clang/*/*.d)

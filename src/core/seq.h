@@ -13,15 +13,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/*@ logic integer seq_sub_l(integer a, integer b) =
-      a >= b ? a - b : a - b + 4294967296;
-    logic integer seq_add_l(integer a, integer b) =
-      a + b < 4294967296 ? a + b : a + b - 4294967296;
-*/
+/* The logic twins (seq_sub_l, seq_lt_l, ...) and their lemmas: comments
+ * only, invisible to the compiler. */
+#include "../../proofs/seq.acsl"
 
 /* The forward distance from b to a: (a - b) mod 2^32. */
 /*@ assigns \nothing;
-    ensures \result == seq_sub_l(a, b); */
+    ensures def: \result == seq_sub_l(a, b); */
 static inline uint32_t seq_sub(uint32_t a, uint32_t b)
 {
     return a >= b ? a - b : (0xFFFFFFFFu - b) + a + 1u;
@@ -29,7 +27,7 @@ static inline uint32_t seq_sub(uint32_t a, uint32_t b)
 
 /* (a + n) mod 2^32. */
 /*@ assigns \nothing;
-    ensures \result == seq_add_l(a, n); */
+    ensures def: \result == seq_add_l(a, n); */
 static inline uint32_t seq_add(uint32_t a, uint32_t n)
 {
     return n <= 0xFFFFFFFFu - a ? a + n : n - (0xFFFFFFFFu - a) - 1u;
@@ -37,7 +35,7 @@ static inline uint32_t seq_add(uint32_t a, uint32_t n)
 
 /* a < b in sequence space. */
 /*@ assigns \nothing;
-    ensures \result <==> (0 < seq_sub_l(b, a) < 2147483648); */
+    ensures def: \result <==> seq_lt_l(a, b); */
 static inline bool seq_lt(uint32_t a, uint32_t b)
 {
     uint32_t d = seq_sub(b, a);
@@ -46,18 +44,31 @@ static inline bool seq_lt(uint32_t a, uint32_t b)
 
 /* a =< b in sequence space. */
 /*@ assigns \nothing;
-    ensures \result <==> (seq_sub_l(b, a) < 2147483648); */
+    ensures def: \result <==> seq_le_l(a, b); */
 static inline bool seq_le(uint32_t a, uint32_t b)
 {
     return seq_sub(b, a) < 0x80000000u;
 }
 
-static inline bool seq_gt(uint32_t a, uint32_t b) { return seq_lt(b, a); }
-static inline bool seq_ge(uint32_t a, uint32_t b) { return seq_le(b, a); }
+/* a > b in sequence space. */
+/*@ assigns \nothing;
+    ensures def: \result <==> seq_lt_l(b, a); */
+static inline bool seq_gt(uint32_t a, uint32_t b)
+{
+    return seq_lt(b, a);
+}
+
+/* a >= b in sequence space. */
+/*@ assigns \nothing;
+    ensures def: \result <==> seq_le_l(b, a); */
+static inline bool seq_ge(uint32_t a, uint32_t b)
+{
+    return seq_le(b, a);
+}
 
 /* lo =< x < lo + len, measured forward from lo (len < 2^31). */
 /*@ assigns \nothing;
-    ensures \result <==> (seq_sub_l(x, lo) < len); */
+    ensures def: \result <==> seq_in_l(x, lo, len); */
 static inline bool seq_in(uint32_t x, uint32_t lo, uint32_t len)
 {
     return seq_sub(x, lo) < len;

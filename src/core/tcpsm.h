@@ -470,14 +470,42 @@ struct tcpsm_row {
 extern const struct tcpsm_row tcpsm_rows[];
 extern const uint16_t tcpsm_nrows;
 
+/* legal_transition(from, to): from == to, or some row of the table goes
+ * from `from` to `to`.  `make prove` generates it from spec/transitions.def
+ * (build/proofs/transitions.acsl, proofs/README.md) and defines
+ * TCPSM_PROOF; any other Frama-C run sees it undefined, so nothing can be
+ * proven from it there. */
+#ifdef TCPSM_PROOF
+#include "transitions.acsl"
+#else
+/*@ axiomatic tcpsm_transitions {
+      predicate legal_transition(integer from, integer to);
+    } */
+#endif
+
 /* The row for (state, event), or -1 when the state ignores the event. */
+/*@ assigns \nothing;
+    ensures range: -1 <= \result < tcpsm_nrows;
+    ensures found: \result >= 0 ==> tcpsm_rows[\result].from == state
+                                   && tcpsm_rows[\result].event == event;
+    ensures readable: \result >= 0 ==> \valid_read(&tcpsm_rows[\result]); */
 int tcpsm_row_find(unsigned state, unsigned event);
 
 /* Names for logs (never NULL; "?" for out-of-range values). */
+/*@ assigns \nothing;
+    ensures name: \valid_read(\result); */
 const char *tcpsm_state_name(unsigned state);
+/*@ assigns \nothing;
+    ensures name: \valid_read(\result); */
 const char *tcpsm_event_name(unsigned event);
+/*@ assigns \nothing;
+    ensures name: \valid_read(\result); */
 const char *tcpsm_action_name(unsigned action);
+/*@ assigns \nothing;
+    ensures name: \valid_read(\result); */
 const char *tcpsm_err_name(unsigned err);   /* the RFC's wording, e.g. "connection reset" */
+/*@ assigns \nothing;
+    ensures name: \valid_read(\result); */
 const char *tcpsm_inv_name(unsigned inv);
 
 /* ---------------------------------------------------------------------- */

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""proofs/report.py: reshape WP's per-file reports into proofs/report.json
+and proofs/REPORT.md, and say whether everything required is proved.
+
+Called by `make prove` (proofs/wp.mk), once, after Frama-C ran on every
+file of PROVE_FILES.  For each file it reads BUILD/<stem>.json (WP's
+-wp-report-json), BUILD/<stem>.log (WP's output, for prover times) and
+BUILD/<stem>.rc (Frama-C's exit status), where <stem> is the path with
+'/' turned into '_' and '.c' dropped.
+
+Both outputs are deterministic for a given cache: no date, no Qed times
+(Qed is not cached and its times vary); prover times come from the cache
+once a goal is in it.  Exit status: 0 when every goal of every file that is
+not pending is proved, 1 otherwise (pending files are reported, never fail).
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+GOAL_LINE = re.compile(r"^\[wp\] \[([^\]]+)\] Goal typed_(\S+) : (\w+)(.*)$")
+TIME = re.compile(r"\((\d+(?:\.\d+)?)(ms|s)\)")
+
+
+def stem(path):
+    return re.sub(r"\.c$", "", path).replace("/", "_")
+
+
+def prover_times(log):
+    """Goal name (without typed_ and _partN) -> prover seconds, summed over parts."""
+    times = {}
+    if not os.path.exists(log):
+        return times
+    with open(log, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = GOAL_LINE.match(line.rstrip("\n"))
+            if not m or m.group(1) == "Qed":
+                continue
+            # "(Qed:2ms) (50ms) (35431) (cached)": the first plain time is the prover's
+            t = TIME.search(re.sub(r"\(Qed:[^)]*\)", "", m.group(4)))
+            if not t:
+                continue
+            secs = float(t.group(1)) / (1000.0 if t.group(2) == "ms" else 1.0)
+            name = re.sub(r"_part\d+$", "", m.group(2))
+            times[name] = times.get(name, 0.0) + secs
+    return times
+
+
+def entries(goals, times):
+    """Aggregate one function's (or axiomatic's) goals from WP's JSON."""
+    total = proved = 0
+    provers = {}
+    unproved = []
+    secs = 0.0
+    for goal, res in sorted(goals.items()):
+        if goal == "wp:section" or not isinstance(res, dict) or "wp:main" not in res:
+            continue
+        main = res["wp:main"]
+        total += main.get("total", 0)
+        proved += main.get("valid", 0)
+        if main.get("valid", 0) < main.get("total", 0):
+            unproved.append(goal)
+        for prover, r in res.items():
+            if prover != "wp:main" and r.get("valid", 0):
+                provers[prover] = provers.get(prover, 0) + r["valid"]
+        secs += times.get(goal, 0.0)
+    return {"goals": total, "proved": proved, "provers": dict(sorted(provers.items())),
+            "prover_time_s": round(secs, 2), "unproved": unproved}
+
+
+def file_report(path, build, pending):
+    s = stem(path)
+    rep = {"file": path, "pending": pending, "log": os.path.join(build, s + ".log")}
+    rc_file = os.path.join(build, s + ".rc")
+    rc = int(open(rc_file).read().strip() or 1) if os.path.exists(rc_file) else 1
+    js = os.path.join(build, s + ".json")
+    if rc != 0 or not os.path.exists(js):
+        rep.update(status="error", error="frama-c exit status %d" % rc, goals=0, proved=0,
+                   functions=[])
+        return rep
+    with open(js, encoding="utf-8") as f:
+        data = json.load(f)
+    times = prover_times(rep["log"])
+    funcs = []
+    for name, goals in sorted(data.get("wp:functions", {}).items()):
+        funcs.append(dict(name=name, **entries(goals, times)))
+    for axiomatic, goals in sorted(data.get("wp:axiomatics", {}).items()):
+        funcs.append(dict(name="lemmas" + (" " + axiomatic if axiomatic else ""),
+                          **entries(goals, times)))
+    goals = sum(f["goals"] for f in funcs)
+    proved = sum(f["proved"] for f in funcs)
+    rep.update(status="proved" if goals == proved else "unproved", goals=goals,
+               proved=proved, functions=funcs)
+    return rep
+
+
+def markdown(report):
+    out = ["# Proof report", "",
+           "Written by `make prove` (proofs/wp.mk, proofs/report.py); do not edit.",
+           "Per function: WP goals (contracts, `-wp-rte` runtime-error checks, lemmas)",
+           "and how many are proved.  Which prover proved what, and in how long,",
+           "is in proofs/report.json.", "",
+           "Command, run from the top directory for each FILE of `PROVE_FILES`:", "",
+           "    " + report["command"], ""]
+    for f in report["files"]:
+        tag = " (pending: reported, does not fail `make prove`)" if f["pending"] else ""
+        out.append("## %s: %d/%d%s" % (f["file"], f["proved"], f["goals"], tag))
+        out.append("")
+        if f["status"] == "error":
+            out += ["Frama-C did not finish (%s); see %s." % (f["error"], f["log"]), ""]
+            continue
+        out += ["| function | goals | proved |", "| --- | ---: | ---: |"]
+        for fn in f["functions"]:
+            mark = "" if fn["goals"] == fn["proved"] else " **(%d unproved)**" % (
+                fn["goals"] - fn["proved"])
+            out.append("| %s | %d | %d%s |" % (fn["name"], fn["goals"], fn["proved"], mark))
+        out.append("")
+    t = report["total"]
+    out += ["## Total", "",
+            "%d goals, %d proved; outside the pending files: %d goals, %d proved." % (
+                t["goals"], t["proved"], t["required_goals"], t["required_proved"]), ""]
+    out += ["## Not yet under proof", "",
+            "Files of src/core that are not in `PROVE_FILES`:", ""]
+    out += ["- %s" % f for f in report["not_yet"]] or ["- (none)"]
+    out.append("")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True, help="directory of the per-file WP outputs")
+    ap.add_argument("--command", required=True, help="the Frama-C command, FILE for the file")
+    ap.add_argument("--pending", default="", help="files whose goals do not fail the run")
+    ap.add_argument("--core", default="", help="every src/core/*.c file")
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--md", required=True)
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+
+    pending = set(a.pending.split())
+    files = [file_report(p, a.build, p in pending) for p in a.files]
+    provers = {}
+    for f in files:
+        for fn in f["functions"]:
+            for p, n in fn["provers"].items():
+                provers[p] = provers.get(p, 0) + n
+    required = [f for f in files if not f["pending"]]
+    report = {
+        "command": a.command,
+        "files": files,
+        "total": {
+            "goals": sum(f["goals"] for f in files),
+            "proved": sum(f["proved"] for f in files),
+            "provers": dict(sorted(provers.items())),
+            "required_goals": sum(f["goals"] for f in required),
+            "required_proved": sum(f["proved"] for f in required),
+        },
+        "not_yet": sorted(set(a.core.split()) - set(a.files)),
+    }
+    with open(a.json, "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=1, sort_keys=False)
+        f.write("\n")
+    with open(a.md, "w", encoding="utf-8") as f:
+        f.write(markdown(report))
+
+    bad = False
+    for f in files:
+        line = "prove: %-24s %5d/%-5d %s" % (f["file"], f["proved"], f["goals"], f["status"])
+        if f["pending"]:
+            line += " (pending)"
+        print(line)
+        if f["status"] != "proved" and not f["pending"]:
+            bad = True
+            if f["status"] == "error":
+                print("  %s; see %s" % (f["error"], f["log"]))
+            for fn in f["functions"]:
+                for g in fn["unproved"]:
+                    print("  unproved: %s" % g)
+    t = report["total"]
+    print("prove total: %d/%d goals proved (required: %d/%d)" % (
+        t["proved"], t["goals"], t["required_proved"], t["required_goals"]))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
