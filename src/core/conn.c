@@ -380,15 +380,15 @@ static void send_rst(struct tcpsm_conn *c)
 
 static void set_state(struct tcpsm_conn *c, int row, unsigned event)
 {
-    const struct tcpsm_row *r = &tcpsm_rows[row];
+    uint8_t to = (uint8_t)tcpsm_row_to((unsigned)row);
     if (c->nlog < TCPSM_LOG_MAX) {
         struct tcpsm_step *s = &c->log[c->nlog++];
         s->from = c->state;
-        s->to = r->to;
+        s->to = to;
         s->event = (uint8_t)event;
         s->row = (uint16_t)row;
     }
-    c->state = r->to;
+    c->state = to;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -639,7 +639,7 @@ static enum tcpsm_err fire(struct tcpsm_conn *c, const struct call *k, unsigned 
     enum tcpsm_err err;
     if (row < 0)
         return TCPSM_OK;
-    err = act(c, k, tcpsm_rows[row].action);
+    err = act(c, k, tcpsm_row_action((unsigned)row));
     set_state(c, row, event);
     return err;
 }
@@ -764,7 +764,7 @@ enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
     if (c == NULL || st == NULL || c->state >= TCPSM_NSTATES)
         return TCPSM_ERR_INVAL;
     row = tcpsm_row_find(c->state, TCPSM_EV_STATUS);    /* no state change: no fire */
-    if (row < 0 || tcpsm_rows[row].action != TCPSM_A_STATUS)
+    if (row < 0 || tcpsm_row_action((unsigned)row) != TCPSM_A_STATUS)
         return TCPSM_ERR_NOT_EXIST;                      /* RFC 9293 3.10.6 CLOSED */
     memset(st, 0, sizeof *st);
     st->state = c->state;

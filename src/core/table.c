@@ -3,12 +3,9 @@
  * names used in logs.
  *
  * Implementation notes: the rows are the X-macro expansion of the spec
- * file in file order.  The (state, event) index is a designated-initialiser
- * array filled from the same rows, so a duplicated (state, event) pair is
- * a compile error under -Werror (-Woverride-init / duplicate enumerator),
- * and the lookup is one array read (plus a check of the row it names, for
- * the proof).  Index entries hold row + 1; 0 means "no row: the state
- * ignores this event".
+ * file in file order; each row also gets an enumerator (its index), so a
+ * duplicated (state, event) pair is a compile error.  The lookups
+ * tcpsm_row_find/_to/_action are switches expanded from the same rows.
  *
  * The names are switches rather than arrays of strings: a repeated case is
  * a compile error, a missing one yields "?" instead of NULL, and WP proves
@@ -33,26 +30,46 @@ enum row_id {
     ROW_COUNT
 };
 
-static const uint16_t row_index[TCPSM_NSTATES][TCPSM_NEVENTS] = {
-#define T(f, e, t, a, s) [TCPSM_##f][TCPSM_EV_##e] = (uint16_t)(ROW_##f##_##e + 1),
-#include "../../spec/transitions.def"
-#undef T
-};
+/* The lookups are switches generated from the same rows: a repeated
+ * (state, event) pair is a repeated case label, a compile error; the
+ * compiler makes jump tables of them; and WP proves each case against the
+ * ACSL view of the table (build/proofs/transitions.acsl) on its own, where
+ * an array lookup would make it go through every row at once. */
+#define KEY(s, e) ((unsigned)(s) * (unsigned)TCPSM_NEVENTS + (unsigned)(e))
 
 int tcpsm_row_find(unsigned state, unsigned event)
 {
-    int row;
     if (state >= (unsigned)TCPSM_NSTATES || event >= (unsigned)TCPSM_NEVENTS)
         return -1;
-    row = (int)row_index[state][event] - 1;
-    /* Never true for a row: the index is built from the rows themselves.
-     * Checking the row found lets WP prove the contract (tcpsm.h) from the
-     * code alone; from the tables' contents it would have to go through
-     * every cell of both, which the provers do not finish. */
-    if (row < 0 || row >= (int)ROW_COUNT || row >= (int)tcpsm_nrows
-        || tcpsm_rows[row].from != state || tcpsm_rows[row].event != event)
+    switch (KEY(state, event)) {
+#define T(f, e, t, a, s) case KEY(TCPSM_##f, TCPSM_EV_##e): return ROW_##f##_##e;
+#include "../../spec/transitions.def"
+#undef T
+    default:
         return -1;
-    return row;
+    }
+}
+
+unsigned tcpsm_row_to(unsigned row)
+{
+    switch (row) {
+#define T(f, e, t, a, s) case ROW_##f##_##e: return TCPSM_##t;
+#include "../../spec/transitions.def"
+#undef T
+    default:
+        return TCPSM_NSTATES;
+    }
+}
+
+unsigned tcpsm_row_action(unsigned row)
+{
+    switch (row) {
+#define T(f, e, t, a, s) case ROW_##f##_##e: return TCPSM_A_##a;
+#include "../../spec/transitions.def"
+#undef T
+    default:
+        return TCPSM_NACTIONS;
+    }
 }
 
 const char *tcpsm_state_name(unsigned state)

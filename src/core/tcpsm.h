@@ -470,26 +470,45 @@ struct tcpsm_row {
 extern const struct tcpsm_row tcpsm_rows[];
 extern const uint16_t tcpsm_nrows;
 
-/* legal_transition(from, to): from == to, or some row of the table goes
- * from `from` to `to`.  `make prove` generates it from spec/transitions.def
+/* The ACSL view of spec/transitions.def: row_of(state, event) (-1: no
+ * row), row_from/_event/_to/_action(row), tcpsm_nrows_l and
+ * legal_transition(from, to) (from == to, or some row goes from `from` to
+ * `to`).  `make prove` generates them from the table
  * (build/proofs/transitions.acsl, proofs/README.md) and defines
- * TCPSM_PROOF; any other Frama-C run sees it undefined, so nothing can be
- * proven from it there. */
+ * TCPSM_PROOF; any other Frama-C run sees them undefined, so nothing can
+ * be proven from them there. */
 #ifdef TCPSM_PROOF
 #include "transitions.acsl"
 #else
 /*@ axiomatic tcpsm_transitions {
+      logic integer tcpsm_nrows_l;
+      logic integer row_of(integer s, integer e);
+      logic integer row_from(integer r);
+      logic integer row_event(integer r);
+      logic integer row_to(integer r);
+      logic integer row_action(integer r);
       predicate legal_transition(integer from, integer to);
     } */
 #endif
 
 /* The row for (state, event), or -1 when the state ignores the event. */
 /*@ assigns \nothing;
-    ensures range: -1 <= \result < tcpsm_nrows;
-    ensures found: \result >= 0 ==> tcpsm_rows[\result].from == state
-                                   && tcpsm_rows[\result].event == event;
-    ensures readable: \result >= 0 ==> \valid_read(&tcpsm_rows[\result]); */
+    ensures table: \result == row_of(state, event); */
 int tcpsm_row_find(unsigned state, unsigned event);
+
+/* Row `row`'s target state and action (TCPSM_NSTATES, TCPSM_NACTIONS for a
+ * row that does not exist).  The lemmas of transitions.acsl give the rest:
+ * row_of's range, that the row found is (state, event)'s, and that a
+ * row's target is a legal successor of its source (rows_legal). */
+/*@ requires row: row < tcpsm_nrows_l;
+    assigns \nothing;
+    ensures table: \result == row_to(row); */
+unsigned tcpsm_row_to(unsigned row);
+
+/*@ requires row: row < tcpsm_nrows_l;
+    assigns \nothing;
+    ensures table: \result == row_action(row); */
+unsigned tcpsm_row_action(unsigned row);
 
 /* Names for logs (never NULL; "?" for out-of-range values). */
 /*@ assigns \nothing;

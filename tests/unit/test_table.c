@@ -132,6 +132,24 @@ static void test_row_find_returns_the_row_for_every_listed_cell(void **state)
     }
 }
 
+static void test_row_to_and_row_action_agree_with_the_rows(void **state)
+{
+    (void)state;
+    /* The switches the engine dispatches on and tcpsm_rows[] are two
+     * expansions of spec/transitions.def; they must agree row by row. */
+    for (unsigned i = 0; i < tcpsm_nrows; i++) {
+        if (tcpsm_row_to(i) != tcpsm_rows[i].to || tcpsm_row_action(i) != tcpsm_rows[i].action) {
+            print_error("row %u: tcpsm_row_to %u / tcpsm_row_action %u, tcpsm_rows[] says %u / %u\n",
+                        i, tcpsm_row_to(i), tcpsm_row_action(i), tcpsm_rows[i].to,
+                        tcpsm_rows[i].action);
+            fail();
+        }
+    }
+    assert_int_equal(tcpsm_row_to(tcpsm_nrows), TCPSM_NSTATES);
+    assert_int_equal(tcpsm_row_action(tcpsm_nrows), TCPSM_NACTIONS);
+    assert_int_equal(tcpsm_row_to(UINT_MAX), TCPSM_NSTATES);
+}
+
 static void test_row_find_returns_minus_one_for_unlisted_cells(void **state)
 {
     (void)state;
@@ -440,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_no_two_rows_share_from_and_event),
         cmocka_unit_test(test_row_find_returns_the_row_for_every_listed_cell),
         cmocka_unit_test(test_row_find_returns_minus_one_for_unlisted_cells),
+        cmocka_unit_test(test_row_to_and_row_action_agree_with_the_rows),
         cmocka_unit_test(test_every_state_has_a_row_for_each_user_call),
         cmocka_unit_test(test_user_call_error_rows_do_not_change_state),
         cmocka_unit_test(test_every_row_is_an_edge_of_figure_5),
