@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tests/deps.sh: install what `make check` needs that a C compiler and make
-# do not bring.  Debian packages only; root only (as on CI).
+# do not bring (cmocka for the unit tests; Frama-C, Why3, Z3, CVC4 and
+# python3 for `make prove`), then make sure Why3 knows Z3 and CVC4.
+# Debian packages only; installing needs root (as on CI).
 #
 # To add a dependency, add a line to DEPS: the Debian package, then a probe
 # that is present once it is installed (an absolute path, or a command name).
@@ -9,7 +11,36 @@ set -euo pipefail
 DEPS='
 libcmocka-dev   /usr/include/cmocka.h
 pkg-config      pkg-config
+python3         python3
+frama-c-base    frama-c
+why3            why3
+z3              z3
+cvc4            cvc4
 '
+
+# WP reaches Z3 and CVC4 through Why3, which must have detected them once
+# (`why3 config detect` writes ~/.why3.conf; without it Frama-C finds no
+# prover at all).  `make prove` runs no other prover.  Idempotent: detects
+# only when one of the two is missing from the configuration.
+why3_knows() {  # prints the Why3 names of Z3 and CVC4 that are missing
+    local have p
+    have=$(why3 config list-provers 2>/dev/null || true)
+    for p in Z3 CVC4; do
+        grep -q "^$p " <<<"$have" || printf '%s ' "$p"
+    done
+}
+why3_provers() {
+    local missing
+    missing=$(why3_knows)
+    [ -n "$missing" ] || return 0
+    echo "deps: why3 config detect (${missing% } not in the Why3 configuration)"
+    why3 config detect >/dev/null 2>&1 || { echo "deps: error: why3 config detect failed" >&2; exit 1; }
+    missing=$(why3_knows)
+    if [ -n "$missing" ]; then
+        echo "deps: error: Why3 does not find ${missing% } (why3 config detect; see why3 config list-provers)" >&2
+        exit 1
+    fi
+}
 
 missing=()
 while read -r pkg probe; do
@@ -21,7 +52,10 @@ while read -r pkg probe; do
     missing+=("$pkg")
 done <<<"$DEPS"
 
-[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "${#missing[@]}" -eq 0 ]; then
+    why3_provers
+    exit 0
+fi
 
 echo "deps: missing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
@@ -37,3 +71,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 echo "deps: installed ${missing[*]}"
+why3_provers
