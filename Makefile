@@ -90,9 +90,10 @@ tests: $(TEST_BINS)
 demo: $(PROGRAM)
 	$(PROGRAM) demo
 
-# deps first (it may install cmocka), then a fresh make so pkg-config is
-# consulted after the install; run_suites.sh builds and runs the rest and
-# prints the one summary line.
+# deps first (it may install cmocka, Frama-C, Why3, Z3 and CVC4), then a
+# fresh make so pkg-config is consulted after the install; run_suites.sh
+# builds and runs the rest, `make -j2 prove` included, and prints the one
+# summary line.
 check:
 	@bash tests/deps.sh
 	@$(MAKE) --no-print-directory all
@@ -190,16 +191,19 @@ help:
 	@echo 'make demo         build and run `build/tcpsm demo` (needs only a C compiler)'
 	@echo 'make check        install test deps (root), build, run every suite; ends "N passed, N failed"'
 	@echo 'make tests        build the cmocka binaries build/tests/test_*'
-	@echo 'make prove        prove the ACSL contracts with Frama-C/WP; writes proofs/REPORT.md (proofs/README.md)'
+	@echo 'make prove        prove the ACSL contracts with Frama-C/WP (-j2 runs 2 files at a time); writes proofs/REPORT.md'
+	@echo 'make prove-cache  make proofs/cache hold what a replay needs, no more (run it before committing contracts)'
+	@echo 'make prove-cache-rebuild  the same from an empty cache (every verdict computed again)'
 	@echo 'make freestanding build src/core with clang -ffreestanding and check its external symbols'
-	@echo 'make deps         install the test dependencies (tests/deps.sh)'
+	@echo 'make deps         install the test and proof dependencies (tests/deps.sh, as root)'
 	@echo 'make install      install to $$(DESTDIR)$$(PREFIX) (PREFIX=$(PREFIX))'
 	@echo 'make uninstall    remove what install put there'
 	@echo 'make clean        remove build/'
 
 FORCE:
 
-# `make prove`, `make prove-cache`, `make prove-clean`: Frama-C/WP.
+# `make prove`, `make prove-cache`, `make prove-cache-rebuild`,
+# `make prove-clean`: Frama-C/WP (proofs/README.md).
 include proofs/wp.mk
 
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/pic/*/*.d $(BUILD)/clang/*/*.d)

@@ -4,14 +4,16 @@ and proofs/REPORT.md, and say whether everything required is proved.
 
 Called by `make prove` (proofs/wp.mk), once, after Frama-C ran on every
 file of PROVE_FILES.  For each file it reads BUILD/<stem>.json (WP's
--wp-report-json), BUILD/<stem>.log (WP's output, for prover times) and
-BUILD/<stem>.rc (Frama-C's exit status), where <stem> is the path with
+-wp-report-json), BUILD/<stem>.log (WP's output, for prover times and cache
+use), BUILD/<stem>.rc (Frama-C's exit status) and BUILD/<stem>.pass
+("replay" or "prove", the last pass run), where <stem> is the path with
 '/' turned into '_' and '.c' dropped.
 
 Both outputs are deterministic for a given cache: no date, no Qed times
-(Qed is not cached and its times vary); prover times come from the cache
-once a goal is in it.  Exit status: 0 when every goal of every file that is
-not pending is proved, 1 otherwise (pending files are reported, never fail).
+(Qed is not cached and its times vary), nothing about which pass ran;
+prover times come from the cache once a goal is in it.  Exit status: 0 when
+every goal of every file that is not pending is proved and Frama-C finished
+on every file, 1 otherwise (a pending file's unproved goals never fail).
 """
 import argparse
 import json
@@ -19,6 +21,7 @@ import os
 import re
 import sys
 
+CACHE_LINE = re.compile(r"^\[wp\] \[Cache\] (.*)$")
 GOAL_LINE = re.compile(r"^\[wp\] \[([^\]]+)\] Goal typed_(\S+) : (\w+)(.*)$")
 TIME = re.compile(r"\((\d+(?:\.\d+)?)(ms|s)\)")
 
@@ -45,6 +48,21 @@ def prover_times(log):
             name = re.sub(r"_part\d+$", "", m.group(2))
             times[name] = times.get(name, 0.0) + secs
     return times
+
+
+def cache_use(log):
+    """WP's "[Cache] found:N, failed:N, updated:N" line, as a dict."""
+    use = {}
+    if os.path.exists(log):
+        with open(log, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = CACHE_LINE.match(line.rstrip("\n"))
+                if m:
+                    for kv in m.group(1).split(","):
+                        k, _, v = kv.strip().partition(":")
+                        if v.isdigit():
+                            use[k] = use.get(k, 0) + int(v)
+    return use
 
 
 def entries(goals, times):
@@ -74,11 +92,14 @@ def file_report(path, build, pending):
     rep = {"file": path, "pending": pending, "log": os.path.join(build, s + ".log")}
     rc_file = os.path.join(build, s + ".rc")
     rc = int(open(rc_file).read().strip() or 1) if os.path.exists(rc_file) else 1
+    pass_file = os.path.join(build, s + ".pass")
+    run = {"pass": open(pass_file).read().strip() if os.path.exists(pass_file) else "?",
+           "cache": cache_use(rep["log"])}
     js = os.path.join(build, s + ".json")
     if rc != 0 or not os.path.exists(js):
         rep.update(status="error", error="frama-c exit status %d" % rc, goals=0, proved=0,
                    functions=[])
-        return rep
+        return rep, run
     with open(js, encoding="utf-8") as f:
         data = json.load(f)
     times = prover_times(rep["log"])
@@ -92,7 +113,7 @@ def file_report(path, build, pending):
     proved = sum(f["proved"] for f in funcs)
     rep.update(status="proved" if goals == proved else "unproved", goals=goals,
                proved=proved, functions=funcs)
-    return rep
+    return rep, run
 
 
 def markdown(report):
@@ -102,7 +123,10 @@ def markdown(report):
            "and how many are proved.  Which prover proved what, and in how long,",
            "is in proofs/report.json.", "",
            "Command, run from the top directory for each FILE of `PROVE_FILES`:", "",
-           "    " + report["command"], ""]
+           "    " + report["command"], "",
+           "It is run first with `%s` in place of `-wp-cache update -wp-par 2`" % report["replay"],
+           "(cached verdicts only, no prover started); only if that leaves a goal",
+           "unproved is it run as above.", ""]
     for f in report["files"]:
         tag = " (pending: reported, does not fail `make prove`)" if f["pending"] else ""
         out.append("## %s: %d/%d%s" % (f["file"], f["proved"], f["goals"], tag))
@@ -131,6 +155,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True, help="directory of the per-file WP outputs")
     ap.add_argument("--command", required=True, help="the Frama-C command, FILE for the file")
+    ap.add_argument("--replay", required=True, help="the flags of the replay pass")
     ap.add_argument("--pending", default="", help="files whose goals do not fail the run")
     ap.add_argument("--core", default="", help="every src/core/*.c file")
     ap.add_argument("--json", required=True)
@@ -139,7 +164,8 @@ def main():
     a = ap.parse_args()
 
     pending = set(a.pending.split())
-    files = [file_report(p, a.build, p in pending) for p in a.files]
+    runs = [file_report(p, a.build, p in pending) for p in a.files]
+    files = [f for f, _ in runs]
     provers = {}
     for f in files:
         for fn in f["functions"]:
@@ -148,6 +174,7 @@ def main():
     required = [f for f in files if not f["pending"]]
     report = {
         "command": a.command,
+        "replay": a.replay,
         "files": files,
         "total": {
             "goals": sum(f["goals"] for f in files),
@@ -164,19 +191,28 @@ def main():
     with open(a.md, "w", encoding="utf-8") as f:
         f.write(markdown(report))
 
+    # One line per file: "prove: FILE PROVED/GOALS STATUS [(pending)] [how]";
+    # tests/run_suites.sh counts these lines.
     bad = False
-    for f in files:
+    for f, run in runs:
         line = "prove: %-24s %5d/%-5d %s" % (f["file"], f["proved"], f["goals"], f["status"])
         if f["pending"]:
             line += " (pending)"
+        # WP's words: found = a verdict read, failed = none there, updated = written
+        words = {"found": "read", "failed": "missing", "updated": "written"}
+        use = ", ".join("%d %s" % (n, words.get(k, k)) for k, n in sorted(run["cache"].items()))
+        line += " [%s pass; cache: %s]" % (run["pass"], use or "not used")
         print(line)
-        if f["status"] != "proved" and not f["pending"]:
+        failing = f["status"] == "error" or (f["status"] != "proved" and not f["pending"])
+        if failing:
             bad = True
             if f["status"] == "error":
                 print("  %s; see %s" % (f["error"], f["log"]))
             for fn in f["functions"]:
                 for g in fn["unproved"]:
                     print("  unproved: %s" % g)
+        elif f["pending"] and f["status"] == "proved":
+            print("  fully proved: take it out of PROVE_PENDING (proofs/wp.mk)")
     t = report["total"]
     print("prove total: %d/%d goals proved (required: %d/%d)" % (
         t["proved"], t["goals"], t["required_proved"], t["required_goals"]))

@@ -4,48 +4,72 @@
 
 # ---------------------------------------------------------------------------
 # What is proven.  One file per line; each is analysed on its own (one
-# Frama-C run per file).  A file of src/core that is not here is listed
-# under "Not yet under proof" in proofs/REPORT.md.
+# Frama-C run per file, independent of the others, so `make -j2 prove`
+# runs two at a time; `make check` does).  Make starts them in this order:
+# list the slowest first, so that -j2 does not end with one long file
+# running alone.  A file of src/core that is not here is listed under
+# "Not yet under proof" in proofs/REPORT.md.
 PROVE_FILES := \
-    proofs/seq_harness.c \
-    proofs/legal_harness.c \
-    src/core/table.c \
+    src/core/check.c \
     src/core/wire.c \
-    src/core/check.c
+    src/core/table.c \
+    proofs/seq_harness.c \
+    proofs/legal_harness.c
 
 # Files of PROVE_FILES whose contracts are still being written: proven and
 # reported, but their unproved goals do not fail `make prove` (nor `make
-# check`).  Take a file out of this list once it is fully proved;
-# `make prove PROVE_PENDING=` is the strict run.
+# check`); a Frama-C error in them still does.  Take a file out of this
+# list once it is fully proved; `make prove PROVE_PENDING=` is the strict
+# run.
 PROVE_PENDING :=
 
 # ---------------------------------------------------------------------------
-# How.  -wp-timeout 20 is per goal and prover; every goal proven so far
-# takes under 1 s, so 20 s is headroom for slower machines, not a need.
-# -wp-no-init-const: no proof may rest on the contents of a const table
-# (tcpsm_rows has 170 rows: with their initialisers in every goal of
-# table.c, WP spends minutes building goals that do not need them).
-# The cache (proofs/cache) is committed, so that a re-run replays the
-# prover results instead of running the provers: one small JSON file per
-# (goal, prover) verdict, named by a digest of the goal's Why3 task and the
-# prover (not of paths or dates); a hit never rewrites its file.  WP races
-# Z3 and CVC4 on each goal and caches the winner only, so after a plain
-# `make prove` a replay may still start the loser (and credit it, or not,
-# in report.json).  `make prove-cache` runs each prover alone to fill in
-# every missing verdict; after it a replay starts no prover at all.  Run it
-# before committing changed contracts; `make prove-cache-rebuild` also
-# drops the entries of goals that no longer exist.
+# How.  WP_FLAGS decide the goals and the verdicts; they are the same in
+# every run.  -wp-timeout 20 is per goal and prover.  -wp-no-init-const: no
+# proof may rest on the contents of a const table (with the initialisers of
+# tcpsm_rows in every goal of table.c, WP spends minutes building goals that
+# do not need them).
 FRAMAC       ?= frama-c
 PROOF_BUILD  := $(BUILD)/proofs
 WP_CACHE_DIR := proofs/cache
 WP_PROVERS   := z3,cvc4
 WP_CPPFLAGS  := -Isrc/core -Ispec -I$(PROOF_BUILD) -DTCPSM_PROOF
 WP_FLAGS      = -wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast \
-                -wp-prover $(WP_PROVERS) -wp-par 2 -wp-timeout 20 -wp-no-init-const \
-                -wp-cache update -wp-cache-dir $(WP_CACHE_DIR)
+                -wp-prover $(WP_PROVERS) -wp-timeout 20 -wp-no-init-const \
+                -wp-cache-dir $(WP_CACHE_DIR)
 WP_CMD        = $(FRAMAC) $(WP_FLAGS) -cpp-extra-args="$(WP_CPPFLAGS)"
 
-.PHONY: prove prove-clean prove-cache prove-cache-rebuild
+# The cache (proofs/cache, committed) holds one small JSON file per (goal,
+# prover) verdict, named by a digest of the goal's Why3 task and the prover
+# (not of paths or dates).  Each file is run in up to two passes, which
+# differ only in how they use the cache:
+#
+#  1. replay: -wp-cache offline, which never starts a prover (a goal with
+#     no cached verdict stays unproved).  -wp-par 64 because WP's scheduler
+#     sleeps 50 ms per round and completes at most -wp-par tasks a round:
+#     with -wp-par 2 table.c's replay spent about 60% of its wall time in
+#     that sleep (186 s; strace: 123 sleeps of 50 ms in 10 s), with 64 it is
+#     CPU-bound (87 s for the same 1236 goals, load 4-6 from other runs).
+#     No prover runs, so 64 costs no CPU.
+#  2. prove, only when the replay left a goal unproved or failed:
+#     -wp-cache update -wp-par 2, so Z3 and CVC4 race on each goal (WP
+#     keeps the first valid verdict and stops the other) on at most 2
+#     cores, and new verdicts go into the cache.  At most one file is in
+#     this pass at a time (flock), whatever make's -j: 2 jobs x 2 provers
+#     on 2 cores would halve each prover's speed, and the limit (20 s) is
+#     wall-clock time; Z3 takes 10-13 s on a few goals of wire.c and
+#     check.c (cached times).
+WP_REPLAY     = -wp-cache offline -wp-par 64
+WP_UPDATE     = -wp-cache update -wp-par 2
+WP_LOCK       = $(PROOF_BUILD)/provers.lock
+
+# build/proofs/<stem>.{log,json,rc,pass}: <stem> is the path with / turned
+# into _ and .c dropped (src/core/wire.c -> src_core_wire).
+wp_stem   = $(subst /,_,$(patsubst %.c,%,$(1)))
+wp_file   = $(strip $(foreach f,$(PROVE_FILES),$(if $(filter $(1),$(call wp_stem,$(f))),$(f))))
+PROVE_RCS = $(foreach f,$(PROVE_FILES),$(PROOF_BUILD)/$(call wp_stem,$(f)).rc)
+
+.PHONY: prove prove-tools prove-clean prove-cache prove-cache-rebuild
 
 # The ACSL view of the table (row_of, row_to, ..., legal_transition),
 # generated from spec/transitions.def: cpp makes one "@row" line per row,
@@ -55,31 +79,76 @@ $(PROOF_BUILD)/transitions.acsl: proofs/transitions.acsl.in proofs/transitions.a
 	cpp -P -Ispec proofs/transitions.acsl.in | awk -f proofs/transitions.awk > $@.tmp
 	@mv $@.tmp $@
 
-# One Frama-C run per file, in order; then report.py writes the reports
-# and decides.  A Frama-C failure (e.g. a parse error) is recorded and
-# reported as such, not hidden behind the other files.
-prove: $(PROOF_BUILD)/transitions.acsl
-	@command -v $(FRAMAC) >/dev/null 2>&1 || { \
-	    echo "prove: $(FRAMAC) not found; install it with 'make deps' (as root)" >&2; exit 1; }
-	@mkdir -p $(WP_CACHE_DIR)
-	@for f in $(PROVE_FILES); do \
-	    s=$(PROOF_BUILD)/$$(echo "$${f%.c}" | tr / _); \
-	    rm -f $$s.json; \
-	    echo "prove: $$f"; \
-	    $(WP_CMD) -wp-report-json $$s.json $$f > $$s.log 2>&1; \
-	    echo $$? > $$s.rc; \
-	done
+# Every file is run each time (FORCE): its goals depend on headers, ACSL
+# files and the tools, and a replay is what proves that the committed
+# results still hold.  The recipe always succeeds once Frama-C has run;
+# <stem>.rc holds Frama-C's exit status and report.py decides.
+prove: $(PROVE_RCS)
 	@python3 proofs/report.py --build $(PROOF_BUILD) \
-	    --command '$(WP_CMD) -wp-report-json $(PROOF_BUILD)/STEM.json FILE' \
+	    --command '$(WP_CMD) $(WP_UPDATE) -wp-report-json $(PROOF_BUILD)/STEM.json FILE' \
+	    --replay '$(WP_REPLAY)' \
 	    --pending '$(PROVE_PENDING)' --core '$(CORE_SRCS)' \
 	    --json proofs/report.json --md proofs/REPORT.md $(PROVE_FILES)
 
-# Fill the cache: each prover alone on every goal (its failures are
-# cached too), then the normal run, which must now replay everything.
-prove-cache: $(PROOF_BUILD)/transitions.acsl
-	-@$(MAKE) --no-print-directory prove WP_PROVERS=z3 >/dev/null
-	-@$(MAKE) --no-print-directory prove WP_PROVERS=cvc4 >/dev/null
+$(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
+	@f='$(call wp_file,$*)'; s='$(PROOF_BUILD)/$*'; \
+	[ -n "$$f" ] || { echo "prove: no file of PROVE_FILES for $@" >&2; exit 1; }; \
+	rm -f $$s.rc $$s.pass $$s.json $$s.replay.log; \
+	echo "prove: $$f ..."; t0=$$(date +%s); pass=replay; \
+	$(WP_CMD) $(WP_REPLAY) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
+	if [ $$rc -ne 0 ] || ! awk '/^\[wp\] Proved goals:/ { ok = ($$4 == $$6) } END { exit !ok }' $$s.log; then \
+	    mv $$s.log $$s.replay.log; rm -f $$s.json; pass=prove; \
+	    flock $(WP_LOCK) $(WP_CMD) $(WP_UPDATE) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
+	fi; \
+	echo "prove: $$f: $$pass pass, $$(( $$(date +%s) - t0 )) s, frama-c exit status $$rc"; \
+	echo $$pass > $$s.pass; echo $$rc > $@
+
+# Tools first, with a clear message (a missing prover would otherwise
+# show up as "Deferred error message" in every log).  tests/deps.sh
+# installs them and runs `why3 config detect`.
+prove-tools:
+	@for t in $(FRAMAC) why3 python3 flock; do \
+	    command -v $$t >/dev/null 2>&1 || { \
+	        echo "prove: $$t not found; 'make deps' (as root) installs frama-c-base why3 z3 cvc4 python3" >&2; exit 1; }; \
+	done; \
+	have=$$(why3 config list-provers 2>/dev/null); \
+	for p in Z3 CVC4; do \
+	    printf '%s\n' "$$have" | grep -q "^$$p " || { \
+	        echo "prove: Why3 does not know $$p; run 'why3 config detect' ('make deps' does)" >&2; exit 1; }; \
+	done
+	@mkdir -p $(PROOF_BUILD) $(WP_CACHE_DIR)
+
+# `make prove-cache`: make the cache hold exactly what a replay needs.
+#  1. `make prove`: computes every verdict the cache lacks.
+#  2. `make prove` again, which must now compute nothing (no cache file
+#     written; a pending file's unproved goals replay their cached failed
+#     verdicts).  Each cache file it reads gets its access time set (the
+#     cache's access times are first set to 1970, so that even relatime
+#     records the read).
+#  3. The cache files not read in 2 are dropped: goals that no longer exist,
+#     and losers of the Z3/CVC4 race that a replay does not need.
+# The result depends only on the goals, so run it before committing changed
+# contracts, and commit proofs/cache with them.  If the file system does not
+# record reads (noatime), 3 is skipped with a message.
+# `make prove-cache-rebuild` starts from an empty cache: every verdict is
+# computed again (to check that nothing proves only thanks to an old one).
+prove-cache: prove-tools
 	@$(MAKE) --no-print-directory prove
+	@find $(WP_CACHE_DIR) -maxdepth 1 -type f -exec touch -a -d @0 {} +
+	@echo probe > $(WP_CACHE_DIR)/.atime-probe; touch -a -d @0 $(WP_CACHE_DIR)/.atime-probe
+	@touch $(PROOF_BUILD)/cache.mark
+	@$(MAKE) --no-print-directory prove
+	@new=$$(find $(WP_CACHE_DIR) -maxdepth 1 -type f -name '*.json' -newer $(PROOF_BUILD)/cache.mark | wc -l); \
+	if [ "$$new" -ne 0 ]; then \
+	    echo "prove-cache: the second run still computed $$new verdicts; no entry dropped" >&2; exit 1; fi
+	@cat $(WP_CACHE_DIR)/.atime-probe >/dev/null; \
+	if [ -z "$$(find $(WP_CACHE_DIR)/.atime-probe -anewer $(PROOF_BUILD)/cache.mark)" ]; then \
+	    echo "prove-cache: this file system does not record reads; no stale entry dropped"; \
+	else \
+	    n=$$(find $(WP_CACHE_DIR) -maxdepth 1 -type f -name '*.json' ! -anewer $(PROOF_BUILD)/cache.mark -print -delete | wc -l); \
+	    echo "prove-cache: $$(ls $(WP_CACHE_DIR) | wc -l) entries kept, $$n dropped (not read by the replay)"; \
+	fi; \
+	rm -f $(WP_CACHE_DIR)/.atime-probe
 
 prove-cache-rebuild:
 	rm -rf $(WP_CACHE_DIR)
