@@ -6,7 +6,9 @@
 # Counting: each cmocka test is one test (from cmocka's own "[  PASSED  ]" /
 # "[  FAILED  ]" lines); a unit test file that does not build, or a binary
 # that dies before its summary, is one failed test; each check script and
-# the freestanding-clang build is one test.  The last line is exactly
+# the freestanding-clang build is one test; in the prove suite (`make
+# prove`), each file of PROVE_FILES is one test (a pending file is named,
+# not counted, unless Frama-C fails on it).  The last line is exactly
 # "N passed, N failed"; the exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -93,6 +95,38 @@ for check in requirements:check_requirements readme:readme_example \
         suite_line "$label" 0 1
     fi
 done
+
+# --- prove: `make prove` (Frama-C/WP), one test per file of PROVE_FILES ----
+# proofs/report.py prints one line per file:
+#   prove: FILE PROVED/GOALS STATUS [(pending)] [PASS; CACHE USE]
+# A required file passes when its STATUS is "proved".  A pending file
+# (PROVE_PENDING in proofs/wp.mk) is listed in the note and not counted,
+# unless Frama-C failed on it (STATUS "error"): that is a failure.  Anything
+# else that makes `make prove` fail (a missing tool, a make error, the
+# timeout) is one failure.  Never skipped: tests/deps.sh installs the tools.
+PROVE_JOBS=${PROVE_JOBS:-2}
+PROVE_TIMEOUT=${PROVE_TIMEOUT:-3600}  # seconds; a replay takes minutes, a cold run longer
+plog="$LOGDIR/prove.log"
+t0=$(date +%s)
+timeout "$PROVE_TIMEOUT" $MAKE -s --no-print-directory -j"$PROVE_JOBS" prove >"$plog" 2>&1
+rc=$?
+secs=$(( $(date +%s) - t0 ))
+pp=$(awk '$1 == "prove:" && $3 ~ /^[0-9]+\/[0-9]+$/ && $5 != "(pending)" && $4 == "proved"' "$plog" | wc -l)
+pf=$(awk '$1 == "prove:" && $3 ~ /^[0-9]+\/[0-9]+$/ && ($5 != "(pending)" && $4 != "proved" || $4 == "error")' "$plog" | wc -l)
+pend=$(awk '$1 == "prove:" && $3 ~ /^[0-9]+\/[0-9]+$/ && $5 == "(pending)" && $4 != "error" {
+            printf "%s%s %s", sep, $2, $3; sep = ", " }' "$plog")
+if [ "$rc" -ne 0 ] && [ "$pf" -eq 0 ]; then
+    pf=1   # a missing tool, a make error, the timeout: no per-file count to trust
+    [ "$rc" -eq 124 ] && echo "prove: timed out after $PROVE_TIMEOUT s" >>"$plog"
+    echo "prove: make prove failed (exit status $rc) without a failed file" >>"$plog"
+fi
+if [ "$pf" -ne 0 ]; then
+    cat "$plog"
+    failures+=("prove")
+else
+    grep '^prove' "$plog" | grep -v '^prove: .* \.\.\.$' | sed 's/^/  /'
+fi
+suite_line prove "$pp" "$pf" "${secs} s${pend:+; pending, not counted: $pend}"
 
 if [ "${#failures[@]}" -ne 0 ]; then
     echo "failed: ${failures[*]}"
