@@ -45,13 +45,16 @@ WP_CMD        = $(FRAMAC) $(WP_FLAGS) -cpp-extra-args="$(WP_CPPFLAGS)"
 # differ only in how they use the cache:
 #
 #  1. replay: -wp-cache offline, which never starts a prover (a goal with
-#     no cached verdict stays unproved).  -wp-par 64 because WP's scheduler
+#     no cached verdict stays unproved).  It is stopped at the first goal
+#     that it does not prove, since pass 2 is then needed anyway: from an
+#     empty cache, the whole replay of check.c or wire.c took 3 minutes
+#     before pass 2 could start.  -wp-par 64 because WP's scheduler
 #     sleeps 50 ms per round and completes at most -wp-par tasks a round:
 #     with -wp-par 2 table.c's replay spent about 60% of its wall time in
 #     that sleep (186 s; strace: 123 sleeps of 50 ms in 10 s), with 64 it is
 #     CPU-bound (87 s for the same 1236 goals, load 4-6 from other runs).
 #     No prover runs, so 64 costs no CPU.
-#  2. prove, only when the replay left a goal unproved or failed:
+#  2. prove, only when the replay did not prove every goal:
 #     -wp-cache update -wp-par 2, so Z3 and CVC4 race on each goal (WP
 #     keeps the first valid verdict and stops the other) on at most 2
 #     cores, and new verdicts go into the cache.  At most one file is in
@@ -95,7 +98,13 @@ $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
 	[ -n "$$f" ] || { echo "prove: no file of PROVE_FILES for $@" >&2; exit 1; }; \
 	rm -f $$s.rc $$s.pass $$s.json $$s.replay.log; \
 	echo "prove: $$f ..."; t0=$$(date +%s); pass=replay; \
-	$(WP_CMD) $(WP_REPLAY) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
+	$(WP_CMD) $(WP_REPLAY) -wp-report-json $$s.json $$f > $$s.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; exit 130' INT TERM HUP; \
+	while kill -0 $$pid 2>/dev/null; do \
+	    if grep -E '^\[wp\] .*Goal typed_' $$s.log | grep -qv ' : Valid'; then kill $$pid; break; fi; \
+	    sleep 1; \
+	done; \
+	wait $$pid; rc=$$?; trap - INT TERM HUP; \
 	if [ $$rc -ne 0 ] || ! awk '/^\[wp\] Proved goals:/ { ok = ($$4 == $$6) } END { exit !ok }' $$s.log; then \
 	    mv $$s.log $$s.replay.log; rm -f $$s.json; pass=prove; \
 	    flock $(WP_LOCK) $(WP_CMD) $(WP_UPDATE) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
