@@ -33,12 +33,5 @@ END {
         printf "\n      || (from == %s && to == %s)", from[i], to[i]
     }
     print ";"
-    print ""
-    print "  // what every caller of the lookups needs; WP proves each lemma"
-    print "  lemma row_of_range: \\forall integer s, e; -1 <= row_of(s, e) < tcpsm_nrows_l;"
-    print "  lemma row_of_found: \\forall integer s, e; row_of(s, e) >= 0 ==>"
-    print "      row_from(row_of(s, e)) == s && row_event(row_of(s, e)) == e;"
-    print "  lemma rows_legal: \\forall integer r; 0 <= r < tcpsm_nrows_l ==>"
-    print "      legal_transition(row_from(r), row_to(r));"
     print "*/"
 }

@@ -174,6 +174,9 @@ enum tcpsm_inv tcpsm_conn_check(const struct tcpsm_conn *c)
         return TCPSM_INV_NULL;
     if (c->state >= TCPSM_NSTATES)
         return TCPSM_INV_STATE;
+    if (c->cfg.mss == 0 || c->cfg.rto_initial_us == 0 || c->cfg.rto_max_us < c->cfg.rto_initial_us
+        || c->cfg.msl_us > 0x7FFFFFFFu || c->nlog > TCPSM_LOG_MAX || c->nreply > TCPSM_REPLY_MAX)
+        return TCPSM_INV_CONFIG;
     if ((r = check_send(c)) != TCPSM_INV_OK)
         return r;
     if ((r = check_recv(c)) != TCPSM_INV_OK)
@@ -190,7 +193,7 @@ enum tcpsm_inv tcpsm_conn_check(const struct tcpsm_conn *c)
         return r;
     if ((r = check_flags(c)) != TCPSM_INV_OK)
         return r;
-    if (c->state != TCPSM_CLOSED && c->state != TCPSM_LISTEN && c->snd_mss == 0)
+    if (c->snd_mss == 0)
         return TCPSM_INV_MSS;
     return TCPSM_INV_OK;
 }

@@ -23,10 +23,11 @@
  *   text be "queued for processing later"; dropping it is the bounded
  *   choice for a TCB without allocation.
  */
-#include <string.h>
 
 #include "seq.h"
 #include "tcpsm.h"
+#include "../../proofs/tcb.acsl"
+#include "../../proofs/actions.acsl"
 
 /* Everything an event may need, gathered by the public entry points. */
 struct call {
@@ -46,6 +47,11 @@ struct call {
 
 /* ---------------------------------------------------------------------- */
 /* Small helpers */
+
+/* Counters stop at their maximum rather than wrap. */
+/*@ assigns \nothing;
+    ensures \result == (x == 4294967295 ? x : x + 1); */
+static uint32_t sat_inc(uint32_t x) { return x == UINT32_MAX ? x : x + 1u; }
 
 /*@ assigns \nothing;
     ensures \result == \min(a, b); */
@@ -250,48 +256,108 @@ static void timers_arm(struct tcpsm_conn *c, uint64_t now)
 }
 
 /* Reset every per-connection field; keep the configuration, the buffers,
- * the replies still to send, the error to report, the log and counters. */
+ * the state (set_state moves it), the replies still to send, the error to
+ * report, the log and counters. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    assigns c->local, c->remote, c->open_remote, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures fresh: tcb_ok_in(c, TCPSM_CLOSED) && tcb_ok_in(c, TCPSM_LISTEN);
+    ensures kept: c->state == \old(c->state) && c->error == \old(c->error)
+                  && c->nlog == \old(c->nlog) && c->nreply == \old(c->nreply);
+    ensures zero: c->snd_una == 0 && c->snd_nxt == 0 && c->iss == 0 && c->passive == 0
+                  && c->syn_unsent == 0 && c->ack_now == 0 && c->rtx_pending == 0
+                  && c->close_deferred == 0 && c->snd_urg == 0 && c->rcv_urg == 0
+                  && c->local.port == 0 && c->remote.port == 0 && c->open_remote.port == 0
+                  && c->remote.ip.family == 0 && c->open_remote.ip.family == 0; */
 static void tcb_clear(struct tcpsm_conn *c)
 {
-    struct tcpsm_conn keep = *c;
-    memset(c, 0, sizeof *c);
-    c->cfg = keep.cfg;
-    c->state = keep.state;
-    c->sbuf = keep.sbuf;
-    c->scap = keep.scap;
-    c->rbuf = keep.rbuf;
-    c->rcap = keep.rcap;
-    memcpy(c->reply, keep.reply, sizeof c->reply);
-    c->nreply = keep.nreply;
-    c->error = keep.error;
-    memcpy(c->log, keep.log, sizeof c->log);
-    c->nlog = keep.nlog;
-    c->n_challenge_acks = keep.n_challenge_acks;
-    c->n_rst_ignored = keep.n_rst_ignored;
-    c->n_syn_ignored = keep.n_syn_ignored;
-    c->n_bad_ack_dropped = keep.n_bad_ack_dropped;
-    c->n_retransmits = keep.n_retransmits;
-    c->rto_us = c->cfg.rto_initial_us;
+    /* Field by field, so that WP follows it (a memset of the struct it
+     * cannot); a field added to struct tcpsm_conn must be added here. */
+    struct tcpsm_endpoint none = { 0 };
+    c->local = none;
+    c->remote = none;
+    c->open_remote = none;
+    c->compartment = 0;
+    c->passive = false;
+    c->iss = 0;
+    c->snd_una = 0;
+    c->snd_nxt = 0;
+    c->snd_wnd = 0;
+    c->snd_wl1 = 0;
+    c->snd_wl2 = 0;
+    c->snd_up = 0;
+    c->max_snd_wnd = 0;
     c->snd_mss = c->cfg.mss;
+    c->snd_urg = false;
+    c->snd_psh = false;
+    c->snd_psh_seq = 0;
+    c->irs = 0;
+    c->rcv_nxt = 0;
+    c->rcv_up = 0;
+    c->rcv_urg = false;
+    c->rcv_urg_signalled = false;
     c->syn_acked = false;
-    timers_off(c);
+    c->syn_unsent = false;
+    c->fin_queued = false;
+    c->fin_sent = false;
+    c->fin_acked = false;
+    c->fin_rcvd = false;
+    c->close_deferred = false;
+    c->ack_now = false;
+    c->rtx_pending = false;
+    c->shead = 0;
+    c->scount = 0;
+    c->rhead = 0;
+    c->rcount = 0;
+    c->rpush = 0;
+    c->nooo = 0;                        /* ooo[] beyond nooo is never read */
+    c->ooo_fin = false;
+    c->ooo_fin_off = 0;
+    c->ooo_psh = false;
+    c->ooo_psh_off = 0;
+    c->t_rtx = TCPSM_NEVER;             /* timers_off(), inline: a call here */
+    c->t_user = TCPSM_NEVER;            /* would make the prover re-derive */
+    c->t_2msl = TCPSM_NEVER;            /* every other field's frame */
+    c->rto_us = c->cfg.rto_initial_us;
+    c->rtx_count = 0;
 }
 
+/*@ requires cfg == \null || \valid(cfg);
+    assigns *cfg;
+    ensures cfg != \null ==> (cfg->mss != 0 && cfg->rto_initial_us != 0
+                              && cfg->rto_max_us >= cfg->rto_initial_us
+                              && cfg->msl_us <= 2147483647); */
 void tcpsm_config_default(struct tcpsm_config *cfg)
 {
+    struct tcpsm_config d = { 0 };
     if (cfg == NULL)
         return;
-    memset(cfg, 0, sizeof *cfg);
-    cfg->rfc5961_rst = true;            /* RFC 9293 3.10.7.4 second, RFC 5961 3 */
-    cfg->rfc5961_syn = true;            /* RFC 9293 3.10.7.4 fourth, RFC 5961 4 */
-    cfg->rfc5961_ack = true;            /* RFC 9293 3.10.7.4 fifth, RFC 5961 5 (MAY-12) */
-    cfg->mss = 1460;
-    cfg->rto_initial_us = 1000000u;     /* RFC 6298 2.1 */
-    cfg->rto_max_us = 60000000u;        /* RFC 6298 2.5: at least 60 s */
-    cfg->msl_us = 120000000u;           /* RFC 9293 3.4.2: MSL 2 minutes */
-    cfg->user_timeout_us = 300000000u;  /* RFC 9293 3.8.3: R2 well above 100 s */
+    d.rfc5961_rst = true;               /* RFC 9293 3.10.7.4 second, RFC 5961 3 */
+    d.rfc5961_syn = true;               /* RFC 9293 3.10.7.4 fourth, RFC 5961 4 */
+    d.rfc5961_ack = true;               /* RFC 9293 3.10.7.4 fifth, RFC 5961 5 (MAY-12) */
+    d.mss = 1460;
+    d.rto_initial_us = 1000000u;        /* RFC 6298 2.1 */
+    d.rto_max_us = 60000000u;           /* RFC 6298 2.5: at least 60 s */
+    d.msl_us = 120000000u;              /* RFC 9293 3.4.2: MSL 2 minutes */
+    d.user_timeout_us = 300000000u;     /* RFC 9293 3.8.3: R2 well above 100 s */
+    *cfg = d;
 }
 
+/*@ requires c == \null || \valid(c);
+    requires cfg == \null || (\valid_read(cfg) && \separated(cfg, c));
+    requires snd: sndbuf == \null || \valid(sndbuf + (0 .. sndcap - 1));
+    requires rcv: rcvbuf == \null || \valid(rcvbuf + (0 .. rcvcap - 1));
+    requires apart: \separated(c, sndbuf + (0 .. sndcap - 1), rcvbuf + (0 .. rcvcap - 1));
+    assigns *c;
+    ensures valid: \result == TCPSM_OK ==> (valid_tcb(c) && c->state == TCPSM_CLOSED);
+    ensures refused: \result != TCPSM_OK ==> \result == TCPSM_ERR_INVAL; */
 enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *cfg,
                                uint8_t *sndbuf, uint32_t sndcap,
                                uint8_t *rcvbuf, uint32_t rcvcap)
@@ -301,26 +367,34 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
         return TCPSM_ERR_INVAL;
     if (sndcap > TCPSM_MAX_BUF || rcvcap > TCPSM_MAX_BUF)
         return TCPSM_ERR_INVAL;
-    if (cfg == NULL) {
+    if (cfg != NULL)
+        d = *cfg;
+    else
         tcpsm_config_default(&d);
-        cfg = &d;
-    }
-    if (cfg->mss == 0 || cfg->rto_initial_us == 0 || cfg->rto_max_us < cfg->rto_initial_us
-        || cfg->msl_us > 0x7FFFFFFFu)
+    if (d.mss == 0 || d.rto_initial_us == 0 || d.rto_max_us < d.rto_initial_us
+        || d.msl_us > 0x7FFFFFFFu)
         return TCPSM_ERR_INVAL;
-    memset(c, 0, sizeof *c);
-    c->cfg = *cfg;
+    c->cfg = d;
     c->state = TCPSM_CLOSED;
     c->sbuf = sndbuf;
     c->scap = sndcap;
     c->rbuf = rcvbuf;
     c->rcap = rcvcap;
-    c->rto_us = cfg->rto_initial_us;
-    c->snd_mss = cfg->mss;
-    timers_off(c);
+    c->nreply = 0;
+    c->error = TCPSM_OK;
+    c->nlog = 0;
+    c->n_challenge_acks = 0;
+    c->n_rst_ignored = 0;
+    c->n_syn_ignored = 0;
+    c->n_bad_ack_dropped = 0;
+    c->n_retransmits = 0;
+    tcb_clear(c);                       /* every per-connection field */
     return TCPSM_OK;
 }
 
+/*@ requires valid_tcb(c);
+    assigns c->iss;
+    ensures valid_tcb(c) && c->state == \old(c->state); */
 enum tcpsm_err tcpsm_set_iss(struct tcpsm_conn *c, uint32_t iss)
 {
     if (c == NULL)
@@ -335,6 +409,9 @@ enum tcpsm_err tcpsm_set_iss(struct tcpsm_conn *c, uint32_t iss)
 /* Replies */
 
 /* Queue a RST (or RST,ACK) addressed back to the sender of seg. */
+/*@ requires \valid(c) && c->nreply <= 4 && \valid_read(seg) && \separated(c, seg);
+    assigns c->nreply, c->reply[0 .. 3];
+    ensures c->nreply <= 4; */
 static void queue_reply(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
                         uint8_t flags, uint32_t seq, uint32_t ack)
 {
@@ -352,6 +429,10 @@ static void queue_reply(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
 }
 
 /* The reset that answers an offending segment: RFC 9293 3.10.7.1 form. */
+/*@ requires \valid(c) && c->nreply <= 4 && \valid_read(seg) && \separated(c, seg)
+             && seg->len <= 65535;
+    assigns c->nreply, c->reply[0 .. 3];
+    ensures c->nreply <= 4; */
 static void reply_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     if (seg->flags & TCPSM_RST)
@@ -364,10 +445,12 @@ static void reply_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 }
 
 /* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> to the connected peer. */
+/*@ requires \valid(c) && c->nreply <= 4;
+    assigns c->nreply, c->reply[0 .. 3];
+    ensures c->nreply <= 4; */
 static void send_rst(struct tcpsm_conn *c)
 {
-    struct tcpsm_segment to;
-    memset(&to, 0, sizeof to);
+    struct tcpsm_segment to = { 0 };
     to.src = c->remote.ip;
     to.dst = c->local.ip;
     to.sport = c->remote.port;
@@ -378,6 +461,12 @@ static void send_rst(struct tcpsm_conn *c)
 /* ---------------------------------------------------------------------- */
 /* The one writer of c->state */
 
+/*@ requires mem: \valid(c) && c->nlog <= 4;
+    requires row: 0 <= row < tcpsm_nrows_l && row_from(row) == c->state;
+    assigns c->state, c->nlog, c->log[0 .. 3];
+    ensures table: c->state == row_to(row);
+    ensures legal: legal_transition(\old(c->state), c->state);
+    ensures log: c->nlog <= 4; */
 static void set_state(struct tcpsm_conn *c, int row, unsigned event)
 {
     uint8_t to = (uint8_t)tcpsm_row_to((unsigned)row);
@@ -394,6 +483,10 @@ static void set_state(struct tcpsm_conn *c, int row, unsigned event)
 /* ---------------------------------------------------------------------- */
 /* Actions */
 
+/*@ requires \valid(c) && \valid_read(o) && \separated(c, o);
+    assigns c->local, c->open_remote, c->remote, c->iss, c->compartment;
+    ensures c->remote.port == c->open_remote.port
+            && c->remote.ip.family == c->open_remote.ip.family; */
 static void bind_open(struct tcpsm_conn *c, const struct tcpsm_open *o)
 {
     c->local = o->local;
@@ -404,6 +497,9 @@ static void bind_open(struct tcpsm_conn *c, const struct tcpsm_open *o)
 }
 
 /* RFC 9293 3.10.1: SND.UNA <- ISS, SND.NXT <- ISS+1, SYN queued. */
+/*@ requires \valid(c);
+    assigns c->passive, c->remote, c->snd_una, c->snd_nxt, c->syn_acked, c->syn_unsent;
+    ensures c->snd_una == c->iss && c->snd_nxt == seq_add_l(c->iss, 1) && c->syn_acked == 0; */
 static void start_active(struct tcpsm_conn *c)
 {
     c->passive = false;
@@ -414,6 +510,17 @@ static void start_active(struct tcpsm_conn *c)
     c->syn_unsent = true;
 }
 
+/*@ requires mem: \valid(c) && \valid(c->sbuf + (0 .. c->scap - 1)) && \valid_read(k)
+                  && \separated(c, c->sbuf + (0 .. c->scap - 1), k);
+    requires ring: c->scap <= 1073741824 && c->scount <= c->scap
+                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
+    requires data: \valid_read(k->data + (0 .. k->len - 1))
+                   && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1));
+    requires acc: k->accepted == \null
+                  || (\valid(k->accepted) && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    assigns c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
+            c->sbuf[0 .. c->scap - 1], k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
+    ensures grows: \old(c->scount) <= c->scount <= c->scap; */
 static enum tcpsm_err queue_send(struct tcpsm_conn *c, const struct call *k)
 {
     uint32_t space = c->scap - c->scount;
@@ -440,12 +547,28 @@ static enum tcpsm_err queue_send(struct tcpsm_conn *c, const struct call *k)
 }
 
 /* Sequence number of the first byte the user has not read yet. */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
 static uint32_t rcv_read_seq(const struct tcpsm_conn *c)
 {
     uint32_t behind = c->rcount + (c->fin_rcvd ? 1u : 0u);
     return seq_sub(c->rcv_nxt, behind);
 }
 
+/*@ requires mem: \valid(c) && \valid(c->rbuf + (0 .. c->rcap - 1)) && \valid_read(k)
+                  && \separated(c, c->rbuf + (0 .. c->rcap - 1), k);
+    requires ok: recv_ok(c);
+    requires user: \valid(k->rbuf + (0 .. k->rcap - 1)) && \valid(k->got)
+                   && \separated(k->rbuf + (0 .. k->rcap - 1), c, c->rbuf + (0 .. c->rcap - 1), k->got, k)
+                   && \separated(k->got, c, c->rbuf + (0 .. c->rcap - 1), k)
+                   && (k->rflags == \null
+                       || (\valid(k->rflags)
+                           && \separated(k->rflags, c, c->rbuf + (0 .. c->rcap - 1), k->got, k,
+                                         k->rbuf + (0 .. k->rcap - 1))));
+    assigns c->rhead, c->rcount, c->rpush, c->rcv_urg, c->ack_now,
+            k->rbuf[0 .. k->rcap - 1], *k->got, k->rflags[0 .. (k->rflags == \null ? -1 : 0)];
+    ensures ok: recv_ok(c);
+    ensures shrinks: c->rcount <= \old(c->rcount); */
 static enum tcpsm_err do_receive(struct tcpsm_conn *c, const struct call *k)
 {
     uint32_t n = min32(k->rcap, c->rcount);
@@ -486,6 +609,9 @@ static enum tcpsm_err do_receive(struct tcpsm_conn *c, const struct call *k)
 }
 
 /* Peer MSS from the SYN (RFC 9293 3.7.1, MUST-15/MUST-16). */
+/*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg) && c->cfg.mss != 0;
+    assigns c->snd_mss;
+    ensures c->snd_mss != 0; */
 static void take_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     uint16_t peer;
@@ -499,6 +625,19 @@ static void take_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     c->snd_mss = peer < c->cfg.mss ? peer : c->cfg.mss;                 /* MUST-16 */
 }
 
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    assigns c->local, c->remote, c->open_remote, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures listen: tcb_ok_in(c, TCPSM_LISTEN);
+    ensures kept: c->state == \old(c->state) && c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap); */
 static void to_listen(struct tcpsm_conn *c)
 {
     struct tcpsm_endpoint local = c->local, open_remote = c->open_remote;
@@ -512,47 +651,109 @@ static void to_listen(struct tcpsm_conn *c)
     c->passive = true;
 }
 
-static enum tcpsm_err act(struct tcpsm_conn *c, const struct call *k, unsigned action)
+/* Take the row for (state, event): run its action, then move to its
+ * target state.  No row: the state ignores the event (3.10: "if no state
+ * change is mentioned, the connection stays in the same state").
+ *
+ * The contract is the proof's view of spec/transitions.def: each action
+ * turns a TCB that is valid for what the action needs into one that is
+ * valid in the row's target state (proofs/actions.acsl names the rows of
+ * each action).  A clearing action needs only the TCB's shape; TIME_WAIT
+ * needs the target's invariant but its timers; SYN_ACK, QUEUE_FIN and
+ * RETRANSMIT need the source state's; all others need the target's (the
+ * caller has done the work, e.g. set fin_acked before ACK_OF_FIN). */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires k: \valid_read(k) && \separated(k, c) && k->now <= 18446744073709551615;
+    requires seg: TCPSM_EV_SEG_ANY <= event <= TCPSM_EV_SEG_FIN
+                  ==> (\valid_read(k->seg) && k->seg->len <= 65535);
+    requires open: event == TCPSM_EV_OPEN_ACTIVE || event == TCPSM_EV_OPEN_PASSIVE
+                   ==> \valid_read(k->open);
+    requires send: event == TCPSM_EV_SEND ==>
+                   (\valid_read(k->data + (0 .. k->len - 1))
+                    && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1))
+                    && (k->accepted == \null
+                        || (\valid(k->accepted)
+                            && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)))));
+    requires recv: event == TCPSM_EV_RECEIVE ==>
+                   (\valid(k->rbuf + (0 .. k->rcap - 1)) && \valid(k->got)
+                    && \separated(k->rbuf + (0 .. k->rcap - 1), c, c->rbuf + (0 .. c->rcap - 1), k->got)
+                    && \separated(k->got, c, c->rbuf + (0 .. c->rcap - 1))
+                    && (k->rflags == \null
+                        || (\valid(k->rflags)
+                            && \separated(k->rflags, c, c->rbuf + (0 .. c->rcap - 1), k->got,
+                                          k->rbuf + (0 .. k->rcap - 1)))));
+    requires pre: row_of(c->state, event) < 0 ==> tcb_ok(c);
+    requires pre: row_of(c->state, event) >= 0 && !clearing(row_action(row_of(c->state, event)))
+                  && row_action(row_of(c->state, event)) != TCPSM_A_LISTEN
+                  && row_action(row_of(c->state, event)) != TCPSM_A_CONNECT
+                  && row_action(row_of(c->state, event)) != TCPSM_A_TO_LISTEN
+                  ==> (row_action(row_of(c->state, event)) == TCPSM_A_TIME_WAIT
+                       ? tcb_ok_nt(c, TCPSM_TIME_WAIT)
+                       : (row_action(row_of(c->state, event)) == TCPSM_A_SYN_ACK
+                          || row_action(row_of(c->state, event)) == TCPSM_A_QUEUE_FIN
+                          || row_action(row_of(c->state, event)) == TCPSM_A_CONNECT_SEND
+                          || row_action(row_of(c->state, event)) == TCPSM_A_RETRANSMIT)
+                         ? tcb_ok(c)
+                         : tcb_ok_in(c, row_to(row_of(c->state, event))));
+    requires rtx: row_of(c->state, event) >= 0
+                  && row_action(row_of(c->state, event)) == TCPSM_A_RETRANSMIT
+                  ==> c->snd_una != c->snd_nxt;
+    assigns *c, c->sbuf[0 .. c->scap - 1], k->rbuf[0 .. k->rcap - 1],
+            k->got[0 .. (k->got == \null ? -1 : 0)], k->rflags[0 .. (k->rflags == \null ? -1 : 0)],
+            k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
+    ensures valid: valid_tcb(c) && shape_ok(c);
+    ensures legal: legal_transition(\old(c->state), c->state);
+    ensures table: c->state == (row_of(\old(c->state), event) < 0 ? \old(c->state)
+                                : row_to(row_of(\old(c->state), event)));
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap); */
+static enum tcpsm_err fire(struct tcpsm_conn *c, const struct call *k, unsigned event)
 {
     const struct tcpsm_segment *seg = k->seg;
+    enum tcpsm_err err = TCPSM_OK;
+    int row = tcpsm_row_find(c->state, event);
+    unsigned action;
+    if (row < 0)
+        return TCPSM_OK;
+    action = tcpsm_row_action((unsigned)row);
     switch (action) {
     case TCPSM_A_NONE:
     case TCPSM_A_STATUS:
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_LISTEN:                /* RFC 9293 3.10.1 CLOSED, passive */
         tcb_clear(c);
         bind_open(c, k->open);
         c->passive = true;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_CONNECT:               /* RFC 9293 3.10.1 CLOSED/LISTEN, active */
         tcb_clear(c);
         bind_open(c, k->open);
         start_active(c);
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_CONNECT_SEND:          /* RFC 9293 3.10.2 LISTEN */
         start_active(c);
-        return queue_send(c, k);
+        err = queue_send(c, k); break;
     case TCPSM_A_QUEUE_SEND:            /* RFC 9293 3.10.2 */
-        return queue_send(c, k);
+        err = queue_send(c, k); break;
     case TCPSM_A_RECEIVE:               /* RFC 9293 3.10.3 */
-        return do_receive(c, k);
+        err = do_receive(c, k); break;
     case TCPSM_A_QUEUE_FIN:             /* RFC 9293 3.10.4: FIN after queued SENDs */
         c->fin_queued = true;
         c->close_deferred = false;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_DELETE:                /* delete the TCB */
         tcb_clear(c);
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_SEND_RST:              /* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> */
         send_rst(c);
         tcb_clear(c);
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_REPLY_RST:
         reply_rst(c, seg);
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_SEND_ACK:              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
         c->ack_now = true;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_SYN_ACK:               /* RFC 9293 3.10.7.2 third / 3.10.7.3 fourth */
         if (c->state == TCPSM_LISTEN) {
             c->remote.ip = seg->src;    /* fill in the unspecified foreign socket */
@@ -572,74 +773,62 @@ static enum tcpsm_err act(struct tcpsm_conn *c, const struct call *k, unsigned a
         c->rcv_nxt = seq_add(seg->seq, 1u);
         take_mss(c, seg);
         c->syn_unsent = true;           /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_ESTABLISH:             /* RFC 9293 3.10.7.3: form an ACK */
         c->snd_wnd = seg->wnd;
         c->snd_wl1 = seg->seq;
         c->snd_wl2 = seg->ack;
         c->max_snd_wnd = seg->wnd;
         c->ack_now = true;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_SYN_ACKED:             /* RFC 9293 3.10.7.4 fifth SYN-RECEIVED */
         c->snd_wnd = seg->wnd;
         c->snd_wl1 = seg->seq;
         c->snd_wl2 = seg->ack;
         if (seg->wnd > c->max_snd_wnd)
             c->max_snd_wnd = seg->wnd;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_TO_LISTEN:             /* RFC 9293 3.10.7.4 (MUST-11) */
         to_listen(c);
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_RESET:                 /* signal "connection reset" */
         tcb_clear(c);
         c->error = TCPSM_ERR_RESET;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_RESET_SEND_RST:
         reply_rst(c, seg);
         tcb_clear(c);
         c->error = TCPSM_ERR_RESET;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_REFUSED:               /* signal "connection refused" */
         tcb_clear(c);
         c->error = TCPSM_ERR_REFUSED;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_TIME_WAIT:             /* RFC 9293 3.10.7.4 eighth: start 2 MSL, others off */
         timers_off(c);
         c->rtx_pending = false;
         c->t_2msl = deadline_after(k->now, c->cfg.msl_us * 2u);
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_USER_TIMEOUT:          /* RFC 9293 3.10.8 USER TIMEOUT */
         tcb_clear(c);
         c->error = TCPSM_ERR_USER_TIMEOUT;
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_RETRANSMIT:            /* RFC 9293 3.10.8, RFC 6298 5.5-5.6 */
         c->rtx_pending = true;
-        c->rtx_count++;
-        c->n_retransmits++;
+        c->rtx_count = sat_inc(c->rtx_count);
+        c->n_retransmits = sat_inc(c->n_retransmits);
         c->rto_us = (c->rto_us > c->cfg.rto_max_us / 2u) ? c->cfg.rto_max_us : c->rto_us * 2u;
         c->t_rtx = deadline_after(k->now, c->rto_us);
-        return TCPSM_OK;
+        err = TCPSM_OK; break;
     case TCPSM_A_ERR_EXISTS:
-        return TCPSM_ERR_EXISTS;
+        err = TCPSM_ERR_EXISTS; break;
     case TCPSM_A_ERR_NOT_EXIST:
-        return TCPSM_ERR_NOT_EXIST;
+        err = TCPSM_ERR_NOT_EXIST; break;
     case TCPSM_A_ERR_CLOSING:
-        return TCPSM_ERR_CLOSING;
+        err = TCPSM_ERR_CLOSING; break;
     default:
-        return TCPSM_ERR_INVAL;
+        err = TCPSM_ERR_INVAL; break;
     }
-}
-
-/* Take the row for (state, event): run its action, then move to its
- * target state.  No row: the state ignores the event (3.10: "if no state
- * change is mentioned, the connection stays in the same state"). */
-static enum tcpsm_err fire(struct tcpsm_conn *c, const struct call *k, unsigned event)
-{
-    int row = tcpsm_row_find(c->state, event);
-    enum tcpsm_err err;
-    if (row < 0)
-        return TCPSM_OK;
-    err = act(c, k, tcpsm_row_action((unsigned)row));
     set_state(c, row, event);
     return err;
 }
@@ -647,6 +836,9 @@ static enum tcpsm_err fire(struct tcpsm_conn *c, const struct call *k, unsigned 
 /* ---------------------------------------------------------------------- */
 /* User calls */
 
+/*@ requires c == \null || \valid_read(c);
+    assigns \nothing;
+    ensures \result <==> (c != \null && c->state < TCPSM_NSTATES); */
 static bool call_ok(const struct tcpsm_conn *c)
 {
     return c != NULL && c->state < TCPSM_NSTATES;
@@ -656,11 +848,18 @@ static bool call_ok(const struct tcpsm_conn *c)
  * good (a refused call changes nothing): clear this call's log, and in
  * CLOSED report a pending reset, refusal or timeout once.  Anything but
  * TCPSM_OK is the call's result. */
+/*@ requires \valid(c) && \valid(k) && \separated(c, k);
+    assigns c->nlog, c->error, *k;
+    ensures c->nlog == 0 && k->now == now && k->seg == \null && k->open == \null
+            && k->data == \null && k->len == 0 && k->accepted == \null && k->rbuf == \null
+            && k->rcap == 0 && k->got == \null && k->rflags == \null;
+    ensures \old(c->state) != TCPSM_CLOSED ==> c->error == \old(c->error); */
 static enum tcpsm_err begin_call(struct tcpsm_conn *c, struct call *k, uint64_t now)
 {
     enum tcpsm_err e = TCPSM_OK;
+    struct call none = { 0 };
     c->nlog = 0;
-    memset(k, 0, sizeof *k);
+    *k = none;
     k->now = now;
     if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK) {
         e = (enum tcpsm_err)c->error;
@@ -669,6 +868,11 @@ static enum tcpsm_err begin_call(struct tcpsm_conn *c, struct call *k, uint64_t 
     return e;
 }
 
+/*@ requires valid_tcb(c);
+    requires o == \null || (\valid_read(o) && \separated(o, c));
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state); */
 enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_open *o)
 {
     struct call k;
@@ -685,6 +889,15 @@ enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm
     return fire(c, &k, o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE);
 }
 
+/*@ requires valid_tcb(c);
+    requires data == \null
+             || (\valid_read(data + (0 .. len - 1))
+                 && \separated(data + (0 .. len - 1), c->sbuf + (0 .. c->scap - 1)));
+    requires accepted == \null
+             || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    assigns *c, c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state); */
 enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *data,
                           uint32_t len, unsigned flags, uint32_t *accepted)
 {
@@ -712,6 +925,19 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
     return fire(c, &k, TCPSM_EV_SEND);
 }
 
+/*@ requires valid_tcb(c);
+    requires buf == \null
+             || (\valid(buf + (0 .. cap - 1))
+                 && \separated(buf + (0 .. cap - 1), c, c->rbuf + (0 .. c->rcap - 1)));
+    requires got == \null
+             || (\valid(got) && \separated(got, c, c->rbuf + (0 .. c->rcap - 1), buf + (0 .. cap - 1)));
+    requires flags == \null
+             || (\valid(flags) && \separated(flags, c, c->rbuf + (0 .. c->rcap - 1), got,
+                                              buf + (0 .. cap - 1)));
+    assigns *c, buf[0 .. cap - 1], got[0 .. (got == \null ? -1 : 0)],
+            flags[0 .. (flags == \null ? -1 : 0)];
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state); */
 enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
                              uint32_t cap, uint32_t *got, unsigned *flags)
 {
@@ -731,6 +957,10 @@ enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
     return fire(c, &k, TCPSM_EV_RECEIVE);
 }
 
+/*@ requires valid_tcb(c);
+    assigns *c;
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state); */
 enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k;
@@ -747,6 +977,10 @@ enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
     return fire(c, &k, TCPSM_EV_CLOSE);
 }
 
+/*@ requires valid_tcb(c);
+    assigns *c;
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state); */
 enum tcpsm_err tcpsm_abort(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k;
@@ -758,15 +992,20 @@ enum tcpsm_err tcpsm_abort(struct tcpsm_conn *c, uint64_t now)
     return fire(c, &k, TCPSM_EV_ABORT);
 }
 
+/*@ requires valid_tcb(c);
+    requires st == \null || (\valid(st) && \separated(st, c));
+    assigns st[0 .. (st == \null ? -1 : 0)];
+    ensures valid: valid_tcb(c); */
 enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
 {
+    struct tcpsm_status none = { 0 };
     int row;
     if (c == NULL || st == NULL || c->state >= TCPSM_NSTATES)
         return TCPSM_ERR_INVAL;
     row = tcpsm_row_find(c->state, TCPSM_EV_STATUS);    /* no state change: no fire */
     if (row < 0 || tcpsm_row_action((unsigned)row) != TCPSM_A_STATUS)
         return TCPSM_ERR_NOT_EXIST;                      /* RFC 9293 3.10.6 CLOSED */
-    memset(st, 0, sizeof *st);
+    *st = none;
     st->state = c->state;
     st->local = c->local;
     st->remote = c->remote;
@@ -865,7 +1104,7 @@ static void seg_listen(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
     if (seg->flags & TCPSM_RST) {       /* RFC 9293 3.10.7.2 first: ignore */
-        c->n_rst_ignored++;
+        c->n_rst_ignored = sat_inc(c->n_rst_ignored);
         (void)fire(c, k, TCPSM_EV_SEG_RST);
         return;
     }
@@ -906,7 +1145,7 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
         if (ack_ok)
             (void)fire(c, k, TCPSM_EV_SEG_RST);            /* "connection reset" */
         else
-            c->n_rst_ignored++;
+            c->n_rst_ignored = sat_inc(c->n_rst_ignored);
         return;
     }
     if (seg->compartment != c->compartment) {  /* RFC 9293 3.10.7.3 third */
@@ -1136,7 +1375,7 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
             return;
         } else {
             if (seg->flags & TCPSM_RST) {
-                c->n_rst_ignored++;     /* RFC 5961 3.2: out of window, silently */
+                c->n_rst_ignored = sat_inc(c->n_rst_ignored);     /* RFC 5961 3.2: out of window, silently */
                 return;
             }
             (void)fire(c, k, TCPSM_EV_SEG_UNACCEPTABLE);   /* ACK and drop */
@@ -1177,7 +1416,7 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     /* Second, check the RST bit */
     if (seg->flags & TCPSM_RST) {
         if (c->cfg.rfc5961_rst && seg->seq != c->rcv_nxt) {
-            c->n_challenge_acks++;      /* RFC 5961 3.2: in window, not exact */
+            c->n_challenge_acks = sat_inc(c->n_challenge_acks);      /* RFC 5961 3.2: in window, not exact */
             (void)fire(c, k, TCPSM_EV_SEG_RST_CHALLENGE);
             return;
         }
@@ -1201,8 +1440,8 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
             return;
         }
         if (c->cfg.rfc5961_syn) {       /* RFC 5961 4.2: challenge ACK */
-            c->n_challenge_acks++;
-            c->n_syn_ignored++;
+            c->n_challenge_acks = sat_inc(c->n_challenge_acks);
+            c->n_syn_ignored = sat_inc(c->n_syn_ignored);
             (void)fire(c, k, TCPSM_EV_SEG_SYN);
             return;
         }
@@ -1226,13 +1465,13 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
         /* RFC 5961 5.2: SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT */
         uint32_t lo = seq_sub(c->snd_una, c->max_snd_wnd);
         if (seq_sub(seg->ack, lo) > seq_sub(c->snd_nxt, lo)) {
-            c->n_bad_ack_dropped++;
+            c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
             (void)fire(c, k, TCPSM_EV_SEG_BAD_ACK);
             return;
         }
     }
     if (seq_gt(seg->ack, c->snd_nxt)) { /* ACK of something not yet sent */
-        c->n_bad_ack_dropped++;
+        c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
         (void)fire(c, k, TCPSM_EV_SEG_BAD_ACK);
         return;
     }
@@ -1264,7 +1503,7 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
 enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
                            const struct tcpsm_segment *seg, const uint8_t *payload)
 {
-    struct call k;
+    struct call k = { 0 };
     if (!call_ok(c) || seg == NULL || (payload == NULL && seg->len != 0) || seg->len > 0xFFFFu)
         return TCPSM_ERR_INVAL;
     switch (c->state) {
@@ -1280,7 +1519,6 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
         break;
     }
     c->nlog = 0;
-    memset(&k, 0, sizeof k);
     k.now = now;
     k.seg = seg;
     k.payload = payload;
@@ -1304,6 +1542,9 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
 /* ---------------------------------------------------------------------- */
 /* Timers (RFC 9293 3.10.8) */
 
+/*@ requires c == \null || \valid_read(c);
+    assigns \nothing;
+    ensures c != \null ==> (\result <= c->t_rtx && \result <= c->t_user && \result <= c->t_2msl); */
 uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
 {
     uint64_t t;
@@ -1317,13 +1558,16 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
     return t;
 }
 
+/*@ requires valid_tcb(c);
+    assigns *c;
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state); */
 enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
 {
-    struct call k;
+    struct call k = { 0 };
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
     c->nlog = 0;
-    memset(&k, 0, sizeof k);
     k.now = now;
     /* A due timer that the state has no row for is stopped, so that a
      * driver waiting on tcpsm_next_deadline() never spins on it. */
@@ -1349,7 +1593,8 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
 
 static void seg_header(const struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t flags, uint32_t seq)
 {
-    memset(seg, 0, sizeof *seg);
+    struct tcpsm_segment none = { 0 };
+    *seg = none;
     seg->src = c->local.ip;
     seg->dst = c->remote.ip;
     seg->sport = c->local.port;
@@ -1393,8 +1638,9 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
     /* 1. RST replies, oldest first */
     if (c->nreply > 0) {
         const struct tcpsm_reply *r = &c->reply[0];
+        struct tcpsm_segment none = { 0 };
         uint8_t i;
-        memset(seg, 0, sizeof *seg);
+        *seg = none;
         seg->src = r->src;
         seg->dst = r->dst;
         seg->sport = r->sport;

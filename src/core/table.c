@@ -199,6 +199,7 @@ const char *tcpsm_inv_name(unsigned inv)
     case TCPSM_INV_SYN_STATE: return "SYN flags inconsistent with the state";
     case TCPSM_INV_FIN_STATE: return "FIN flags inconsistent with the state";
     case TCPSM_INV_MSS: return "send MSS is zero";
+    case TCPSM_INV_CONFIG: return "configuration or queue count out of range";
     default: return "?";
     }
 }

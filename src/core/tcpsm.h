@@ -154,6 +154,7 @@ enum tcpsm_inv {
     TCPSM_INV_SYN_STATE,        /* SYN-acked flag inconsistent with the state */
     TCPSM_INV_FIN_STATE,        /* FIN flags inconsistent with the state */
     TCPSM_INV_MSS,              /* send MSS zero */
+    TCPSM_INV_CONFIG,           /* configuration (MSS 0, RTO, MSL) or queue count out of range */
     TCPSM_NINVS
 };
 
@@ -491,23 +492,57 @@ extern const uint16_t tcpsm_nrows;
     } */
 #endif
 
+/*@ // actions that delete the TCB, and actions that never change the state
+  predicate clearing(integer a) =
+      a == TCPSM_A_DELETE || a == TCPSM_A_RESET || a == TCPSM_A_REFUSED
+      || a == TCPSM_A_USER_TIMEOUT || a == TCPSM_A_SEND_RST || a == TCPSM_A_RESET_SEND_RST;
+
+  predicate staying(integer a) =
+      a == TCPSM_A_STATUS || a == TCPSM_A_QUEUE_SEND || a == TCPSM_A_RECEIVE
+      || a == TCPSM_A_SEND_ACK || a == TCPSM_A_REPLY_RST || a == TCPSM_A_RETRANSMIT
+      || a == TCPSM_A_ERR_EXISTS || a == TCPSM_A_ERR_NOT_EXIST || a == TCPSM_A_ERR_CLOSING;
+*/
+
 /* The row for (state, event), or -1 when the state ignores the event. */
 /*@ assigns \nothing;
-    ensures table: \result == row_of(state, event); */
+    ensures table: \result == row_of(state, event)
+                   && -1 <= \result < tcpsm_nrows_l
+                   && (\result >= 0 ==> row_from(\result) == state); */
 int tcpsm_row_find(unsigned state, unsigned event);
 
 /* Row `row`'s target state and action (TCPSM_NSTATES, TCPSM_NACTIONS for a
- * row that does not exist).  The lemmas of transitions.acsl give the rest:
- * row_of's range, that the row found is (state, event)'s, and that a
- * row's target is a legal successor of its source (rows_legal). */
+ * row that does not exist).  Each contract is one clause, proven row by
+ * row: the target is a legal successor of the source state, and each
+ * action takes its rows where the dispatcher (conn.c) expects.  The same
+ * facts over all rows are lemmas in proofs/legal_harness.c. */
 /*@ requires row: row < tcpsm_nrows_l;
     assigns \nothing;
-    ensures table: \result == row_to(row); */
+    ensures table: \result == row_to(row) && \result <= TCPSM_TIME_WAIT
+                   && legal_transition(row_from(row), \result); */
 unsigned tcpsm_row_to(unsigned row);
 
 /*@ requires row: row < tcpsm_nrows_l;
     assigns \nothing;
-    ensures table: \result == row_action(row); */
+    ensures table: \result == row_action(row) && \result < TCPSM_NACTIONS
+      && (clearing(\result) ==> row_to(row) == TCPSM_CLOSED)
+      && (staying(\result) ==> row_to(row) == row_from(row))
+      && ((\result == TCPSM_A_LISTEN || \result == TCPSM_A_TO_LISTEN) ==> row_to(row) == TCPSM_LISTEN)
+      && (\result == TCPSM_A_CONNECT ==> row_to(row) == TCPSM_SYN_SENT)
+      && (\result == TCPSM_A_CONNECT_SEND
+          ==> (row_to(row) == TCPSM_SYN_SENT && row_from(row) == TCPSM_LISTEN))
+      && (\result == TCPSM_A_SYN_ACK
+          ==> (row_to(row) == TCPSM_SYN_RECEIVED
+               && (row_from(row) == TCPSM_LISTEN || row_from(row) == TCPSM_SYN_SENT)))
+      && ((\result == TCPSM_A_ESTABLISH || \result == TCPSM_A_SYN_ACKED)
+          ==> row_to(row) == TCPSM_ESTABLISHED)
+      && (\result == TCPSM_A_QUEUE_FIN
+          ==> ((row_from(row) == TCPSM_ESTABLISHED && row_to(row) == TCPSM_FIN_WAIT_1)
+               || (row_from(row) == TCPSM_SYN_RECEIVED && row_to(row) == TCPSM_FIN_WAIT_1)
+               || (row_from(row) == TCPSM_CLOSE_WAIT && row_to(row) == TCPSM_LAST_ACK)))
+      && (\result == TCPSM_A_RETRANSMIT
+          ==> (row_from(row) != TCPSM_TIME_WAIT && row_from(row) != TCPSM_CLOSED
+               && row_from(row) != TCPSM_LISTEN))
+      && (\result == TCPSM_A_TIME_WAIT ==> row_to(row) == TCPSM_TIME_WAIT); */
 unsigned tcpsm_row_action(unsigned row);
 
 /* Names for logs (never NULL; "?" for out-of-range values). */

@@ -248,6 +248,26 @@ static void test_check_zero_send_mss(void **state)
     expect_inv(&c, TCPSM_INV_MSS);
 }
 
+static void test_check_bad_config_or_counts(void **state)
+{
+    (void)state;
+    struct tcpsm_conn c = broken(H_LISTEN);
+    c.cfg.mss = 0;                      /* a later SYN would take MSS 0 from cfg */
+    expect_inv(&c, TCPSM_INV_CONFIG);
+    c = broken(H_ESTAB);
+    c.cfg.msl_us = 0x80000000u;         /* 2 MSL would not fit in 32 bits */
+    expect_inv(&c, TCPSM_INV_CONFIG);
+    c = broken(H_ESTAB);
+    c.cfg.rto_max_us = c.cfg.rto_initial_us - 1u;
+    expect_inv(&c, TCPSM_INV_CONFIG);
+    c = broken(H_ESTAB);
+    c.nreply = TCPSM_REPLY_MAX + 1;
+    expect_inv(&c, TCPSM_INV_CONFIG);
+    c = broken(H_ESTAB);
+    c.nlog = TCPSM_LOG_MAX + 1;
+    expect_inv(&c, TCPSM_INV_CONFIG);
+}
+
 static void test_check_names_every_invariant(void **state)
 {
     (void)state;
@@ -282,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_check_syn_flags_follow_state),
         cmocka_unit_test(test_check_fin_flags_follow_state),
         cmocka_unit_test(test_check_zero_send_mss),
+        cmocka_unit_test(test_check_bad_config_or_counts),
         cmocka_unit_test(test_check_names_every_invariant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
