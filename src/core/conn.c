@@ -280,10 +280,12 @@ static void tcb_clear(struct tcpsm_conn *c)
 {
     /* Field by field, so that WP follows it (a memset of the struct it
      * cannot); a field added to struct tcpsm_conn must be added here. */
-    struct tcpsm_endpoint none = { 0 };
-    c->local = none;
-    c->remote = none;
-    c->open_remote = none;
+    c->local.ip.family = TCPSM_AF_UNSPEC;  /* the address bytes of an */
+    c->local.port = 0;                      /* unspecified socket are never */
+    c->remote.ip.family = TCPSM_AF_UNSPEC;  /* read; whole-struct copies here */
+    c->remote.port = 0;                     /* would cost the prover minutes */
+    c->open_remote.ip.family = TCPSM_AF_UNSPEC;
+    c->open_remote.port = 0;
     c->compartment = 0;
     c->passive = false;
     c->iss = 0;
