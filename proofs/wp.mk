@@ -101,10 +101,10 @@ $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
 	$(WP_CMD) $(WP_REPLAY) -wp-report-json $$s.json $$f > $$s.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; exit 130' INT TERM HUP; \
 	while kill -0 $$pid 2>/dev/null; do \
-	    if grep -E '^\[wp\] .*Goal typed_' $$s.log | grep -qv ' : Valid'; then kill $$pid; break; fi; \
+	    if grep -E '^\[wp\] .*Goal typed_' $$s.log 2>/dev/null | grep -qv ' : Valid'; then kill $$pid; break; fi; \
 	    sleep 1; \
 	done; \
-	wait $$pid; rc=$$?; trap - INT TERM HUP; \
+	wait $$pid 2>/dev/null; rc=$$?; trap - INT TERM HUP; \
 	if [ $$rc -ne 0 ] || ! awk '/^\[wp\] Proved goals:/ { ok = ($$4 == $$6) } END { exit !ok }' $$s.log; then \
 	    mv $$s.log $$s.replay.log; rm -f $$s.json; pass=prove; \
 	    flock $(WP_LOCK) $(WP_CMD) $(WP_UPDATE) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
