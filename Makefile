@@ -194,6 +194,7 @@ help:
 	@echo 'make prove        prove the ACSL contracts with Frama-C/WP (-j2 runs 2 files at a time); writes proofs/REPORT.md'
 	@echo 'make prove-cache  make proofs/cache hold what a replay needs, no more (run it before committing contracts)'
 	@echo 'make prove-cache-rebuild  the same from an empty cache (every verdict computed again)'
+	@echo 'make prove-retry  drop the cached failed verdicts (e.g. timeouts on a busy machine), then make prove'
 	@echo 'make freestanding build src/core with clang -ffreestanding and check its external symbols'
 	@echo 'make deps         install the test and proof dependencies (tests/deps.sh, as root)'
 	@echo 'make install      install to $$(DESTDIR)$$(PREFIX) (PREFIX=$(PREFIX))'

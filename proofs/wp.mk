@@ -72,7 +72,7 @@ wp_stem   = $(subst /,_,$(patsubst %.c,%,$(1)))
 wp_file   = $(strip $(foreach f,$(PROVE_FILES),$(if $(filter $(1),$(call wp_stem,$(f))),$(f))))
 PROVE_RCS = $(foreach f,$(PROVE_FILES),$(PROOF_BUILD)/$(call wp_stem,$(f)).rc)
 
-.PHONY: prove prove-tools prove-clean prove-cache prove-cache-rebuild
+.PHONY: prove prove-tools prove-clean prove-cache prove-cache-rebuild prove-retry
 
 # The ACSL view of the table (row_of, row_to, ..., legal_transition),
 # generated from spec/transitions.def: cpp makes one "@row" line per row,
@@ -162,6 +162,19 @@ prove-cache: prove-tools
 prove-cache-rebuild:
 	rm -rf $(WP_CACHE_DIR)
 	@$(MAKE) --no-print-directory prove-cache
+
+# Failed verdicts are cached like the others, and a replay takes them as
+# they are: a goal that timed out because the machine was busy (the limit
+# is wall-clock time; Z3 reports some of its timeouts as "Unknown error",
+# cached as "failed") stays unproved until its task changes.  This drops
+# every cached verdict that is not "valid", then runs `make prove`, which
+# tries those goals again.  A goal proved by one prover does not need the
+# other's failure, so the replay still proves it.
+prove-retry: prove-tools
+	@n=0; for e in $$(grep -L '"verdict": *"valid"' $(WP_CACHE_DIR)/*.json 2>/dev/null); do \
+	    rm -f $$e; n=$$((n + 1)); done; \
+	echo "prove-retry: $$n cached failures dropped"
+	@$(MAKE) --no-print-directory prove
 
 prove-clean:
 	rm -rf $(PROOF_BUILD)
