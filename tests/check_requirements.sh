@@ -11,7 +11,8 @@
 #   defined in some tests/unit/*.c; xxx.pkt is a file under tests/scripts/
 #   (a path relative to it, or a bare file name found anywhere below it);
 # - where: file paths (comma/space separated, each optionally :function);
-#   the file part must exist in the repo;
+#   the file part must exist in the repo, and the function (or other C
+#   name) must occur in that file as a word;
 # - a done or partial row names at least one test and a where.
 # Usage: tests/check_requirements.sh [FILE]   (default spec/requirements.tsv)
 set -euo pipefail
@@ -100,6 +101,12 @@ NR == 1 {
         nwhere++
         file = loc; sub(/:.*/, "", file)
         if (file == "" || !exists(file)) problem(id, "where: " file " does not exist")
+        else if (loc ~ /:/) {
+            sym = loc; sub(/^[^:]*:/, "", sym)
+            if (sym !~ /^[A-Za-z_][A-Za-z0-9_]*$/) problem(id, "where: " loc ": \"" sym "\" is not a C name")
+            else if (system("grep -qw -- \"" sym "\" \"" file "\"") != 0)
+                problem(id, "where: " sym " does not occur in " file)
+        }
     }
 
     if (status == "done" || status == "partial") {

@@ -1,6 +1,7 @@
 /*
  * test_conn.c: the user calls and timeouts of RFC 9293 3.10.1-3.10.6 and
- * 3.10.8 in every state, and whole connections (src/core/conn.c).
+ * 3.10.8 in every state, and whole connections (src/core/conn.c, user.c,
+ * input.c, output.c).
  *
  * What is covered here (SEGMENT ARRIVES check by check is test_segment.c):
  * - every (state, user call) cell: the return code, the state after, the
