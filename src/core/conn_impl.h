@@ -204,6 +204,8 @@ static inline uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
                           || row_action(row_of(c->state, event)) == TCPSM_A_RETRANSMIT)
                          ? tcb_ok(c)
                          : tcb_ok_in(c, row_to(row_of(c->state, event))));
+    requires event: event < TCPSM_NEVENTS;
+    requires log: c->nlog <= 3;
     requires rtx: row_of(c->state, event) >= 0
                   && row_action(row_of(c->state, event)) == TCPSM_A_RETRANSMIT
                   ==> c->snd_una != c->snd_nxt;
@@ -215,7 +217,11 @@ static inline uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
     ensures table: c->state == (row_of(\old(c->state), event) < 0 ? \old(c->state)
                                 : row_to(row_of(\old(c->state), event)));
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
-                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap); */
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: chain(c, \old(c->nlog), \old(c->state))
+                 && c->nlog == \old(c->nlog) + (row_of(\old(c->state), event) >= 0 ? 1 : 0);
+    ensures log_kept: \forall integer i; 0 <= i < \old(c->nlog)
+                      ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
 enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned event);
 
 /* Peer MSS from the SYN (RFC 9293 3.7.1, MUST-15/MUST-16). */
