@@ -25,6 +25,8 @@ static bool addr_eq(const struct tcpsm_addr *a, const struct tcpsm_addr *b)
     return true;
 }
 
+/*@ requires \valid_read(want) && \valid_read(seg);
+    assigns \nothing; */
 static bool remote_matches(const struct tcpsm_endpoint *want, const struct tcpsm_segment *seg)
 {
     if (want->port != 0 && want->port != seg->sport)
@@ -34,6 +36,8 @@ static bool remote_matches(const struct tcpsm_endpoint *want, const struct tcpsm
     return true;
 }
 
+/*@ requires \valid_read(me) && \valid_read(seg);
+    assigns \nothing; */
 static bool local_matches(const struct tcpsm_endpoint *me, const struct tcpsm_segment *seg)
 {
     if (me->port != 0 && me->port != seg->dport)
@@ -75,6 +79,22 @@ static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wn
 }
 
 /* SND.UNA advances to ack: release the SYN, data and FIN it covers. */
+/*@ requires mem: \valid(c);
+    requires ring: c->scap <= 1073741824 && c->scount <= c->scap
+                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
+    requires room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c);
+    requires fin: c->fin_acked != 0 ==> c->fin_sent != 0;
+    requires new: 0 < seq_sub_l(ack, c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
+    assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+    ensures una: c->snd_una == ack;
+    ensures ring: c->scount <= \old(c->scount)
+                  && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
+    ensures room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c);
+    ensures syn: c->syn_acked != 0;
+    ensures fin: (c->fin_acked != 0 ==> c->fin_sent != 0)
+                 && (\old(c->fin_acked) != 0 ==> c->fin_acked != 0);
+    ensures rtx: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt; */
 static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
 {
     uint32_t n = seq_sub(ack, c->snd_una);
@@ -338,6 +358,9 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
     (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SYN);                    /* simultaneous open (MUST-10) */
 }
 
+/*@ requires \valid_read(c) && \valid_read(seg) && seg->len <= 65535;
+    assigns \nothing;
+    ensures \result ==> c->state == TCPSM_TIME_WAIT; */
 static bool wants_time_wait_fin(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     return c->state == TCPSM_TIME_WAIT && (seg->flags & TCPSM_FIN) && !(seg->flags & TCPSM_RST)
