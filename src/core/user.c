@@ -5,6 +5,46 @@
 
 #include "conn_impl.h"
 
+/* What the proofs of the user calls need from the transition table.  The
+ * engine's proofs see the table opaque (conn_impl.h), and the contracts of
+ * tcpsm_row_find/_to/_action say nothing about the events of user calls,
+ * nor that legal_transition is reflexive (generated transitions.acsl says
+ * "from == to, or some row"; proofs/legal_harness.c proves legal_stay).
+ * These two lemma functions state those facts; they are not provable here
+ * (their own goals stay unproved) and are meant to be proven where the
+ * table is visible (table.c, legal_harness.c): see the proof report. */
+/*@ // a user call's row is one the caller can fire on a valid TCB: it
+    // clears, binds (LISTEN, CONNECT), needs only tcb_ok (CONNECT_SEND,
+    // QUEUE_FIN), or stays in the state (QUEUE_SEND, RECEIVE, STATUS, ERR_*)
+  predicate user_row(integer s, integer e) =
+      row_of(s, e) < 0
+      || clearing(row_action(row_of(s, e)))
+      || row_action(row_of(s, e)) == TCPSM_A_LISTEN
+      || row_action(row_of(s, e)) == TCPSM_A_CONNECT
+      || row_action(row_of(s, e)) == TCPSM_A_CONNECT_SEND
+      || row_action(row_of(s, e)) == TCPSM_A_QUEUE_FIN
+      || ((row_action(row_of(s, e)) == TCPSM_A_QUEUE_SEND
+           || row_action(row_of(s, e)) == TCPSM_A_RECEIVE
+           || row_action(row_of(s, e)) == TCPSM_A_STATUS
+           || row_action(row_of(s, e)) == TCPSM_A_ERR_EXISTS
+           || row_action(row_of(s, e)) == TCPSM_A_ERR_NOT_EXIST
+           || row_action(row_of(s, e)) == TCPSM_A_ERR_CLOSING)
+          && row_to(row_of(s, e)) == s);
+*/
+
+/*@ ghost
+  /@ requires user: e <= TCPSM_EV_STATUS;
+     assigns \nothing;
+     ensures user_row(s, e); @/
+  static void user_row_lemma(unsigned s, unsigned e) { }
+*/
+
+/*@ ghost
+  /@ assigns \nothing;
+     ensures legal_transition(s, s); @/
+  static void legal_stay(unsigned s) { }
+*/
+
 /*@ requires \valid_read(e);
     assigns \nothing;
     ensures \result <==> (e->port != 0
@@ -17,20 +57,17 @@ static bool endpoint_specified(const struct tcpsm_endpoint *e)
 /* The start every user call shares, once its arguments are known to be
  * good (a refused call changes nothing): clear this call's log, and in
  * CLOSED report a pending reset, refusal or timeout once.  Anything but
- * TCPSM_OK is the call's result. */
-/*@ requires \valid(c) && \valid(k) && \separated(c, k);
-    assigns c->nlog, c->error, *k;
-    ensures c->nlog == 0 && k->now == now && k->seg == \null && k->open == \null
-            && k->data == \null && k->len == 0 && k->accepted == \null && k->rbuf == \null
-            && k->rcap == 0 && k->got == \null && k->rflags == \null;
-    ensures \old(c->state) != TCPSM_CLOSED ==> c->error == \old(c->error); */
-static enum tcpsm_err begin_call(struct tcpsm_conn *c, struct call *k, uint64_t now)
+ * TCPSM_OK is the call's result.  The caller fills its call record: a
+ * local one, apart from the TCB, which the proofs see at once. */
+/*@ requires tcb: valid_tcb(c);
+    assigns c->nlog, c->error;
+    ensures tcb: valid_tcb(c);
+    ensures log: c->nlog == 0 && chain(c, 0, c->state);
+    ensures open: \old(c->state) != TCPSM_CLOSED ==> (c->error == \old(c->error) && \result == TCPSM_OK); */
+static enum tcpsm_err begin_call(struct tcpsm_conn *c)
 {
     enum tcpsm_err e = TCPSM_OK;
-    struct call none = { 0 };
     c->nlog = 0;
-    *k = none;
-    k->now = now;
     if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK) {
         e = (enum tcpsm_err)c->error;
         c->error = TCPSM_OK;
@@ -42,20 +79,37 @@ static enum tcpsm_err begin_call(struct tcpsm_conn *c, struct call *k, uint64_t 
     requires o == \null || (\valid_read(o) && \separated(o, c));
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state); */
+    behavior refused:
+      assumes o == \null || o->local.port == 0
+              || ((o->local.ip.family == TCPSM_AF_INET || o->local.ip.family == TCPSM_AF_INET6)
+                  && (o->remote.ip.family == TCPSM_AF_INET || o->remote.ip.family == TCPSM_AF_INET6)
+                  && o->local.ip.family != o->remote.ip.family);
+      assigns \nothing;
+      ensures \result == TCPSM_ERR_INVAL;
+    behavior call:
+      assumes o != \null && o->local.port != 0
+              && !((o->local.ip.family == TCPSM_AF_INET || o->local.ip.family == TCPSM_AF_INET6)
+                   && (o->remote.ip.family == TCPSM_AF_INET || o->remote.ip.family == TCPSM_AF_INET6)
+                   && o->local.ip.family != o->remote.ip.family);
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    complete behaviors;
+    disjoint behaviors; */
 enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_open *o)
 {
-    struct call k;
+    struct call k = { 0 };
     if (!call_ok(c) || o == NULL || o->local.port == 0
         || (addr_specified(&o->local.ip) && addr_specified(&o->remote.ip)
             && o->local.ip.family != o->remote.ip.family))
         return TCPSM_ERR_INVAL;
-    (void)begin_call(c, &k, now);       /* a new OPEN forgets the old error */
+    //@ ghost legal_stay(c->state);
+    (void)begin_call(c);       /* a new OPEN forgets the old error */
+    k.now = now;
     k.open = o;
     /* RFC 9293 3.10.1: an active OPEN needs the remote socket */
     if (o->active && (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
         && !endpoint_specified(&o->remote))
         return TCPSM_ERR_UNSPECIFIED;
+    //@ ghost user_row_lemma(c->state, o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE);
     return tcpsm_fire(c, &k, o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE);
 }
 
@@ -67,18 +121,28 @@ enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm
              || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
     assigns *c, c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
     ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state); */
+    behavior refused:
+      assumes data == \null && len != 0;
+      assigns \nothing;
+      ensures \result == TCPSM_ERR_INVAL;
+    behavior call:
+      assumes data != \null || len == 0;
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    complete behaviors;
+    disjoint behaviors; */
 enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *data,
                           uint32_t len, unsigned flags, uint32_t *accepted)
 {
-    struct call k;
+    struct call k = { 0 };
     enum tcpsm_err e;
     if (!call_ok(c) || (data == NULL && len != 0))
         return TCPSM_ERR_INVAL;
+    //@ ghost legal_stay(c->state);
     if (accepted != NULL)
         *accepted = 0;
-    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+    if ((e = begin_call(c)) != TCPSM_OK)
         return e;
+    k.now = now;
     if (c->close_deferred)
         return TCPSM_ERR_CLOSING;       /* RFC 9293 3.10.4: CLOSE means no more SENDs */
     if (c->state == TCPSM_LISTEN) {
@@ -92,6 +156,7 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
     k.len = len;
     k.flags = flags;
     k.accepted = accepted;
+    //@ ghost user_row_lemma(c->state, TCPSM_EV_SEND);
     return tcpsm_fire(c, &k, TCPSM_EV_SEND);
 }
 
@@ -104,94 +169,125 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
     requires flags == \null
              || (\valid(flags) && \separated(flags, c, c->rbuf + (0 .. c->rcap - 1), got,
                                               buf + (0 .. cap - 1)));
-    assigns *c, buf[0 .. cap - 1], got[0 .. (got == \null ? -1 : 0)],
+    assigns *c, c->sbuf[0 .. c->scap - 1], buf[0 .. cap - 1], got[0 .. (got == \null ? -1 : 0)],
             flags[0 .. (flags == \null ? -1 : 0)];
     ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state); */
+    behavior refused:
+      assumes got == \null || (buf == \null && cap != 0);
+      assigns \nothing;
+      ensures \result == TCPSM_ERR_INVAL;
+    behavior call:
+      assumes got != \null && (buf != \null || cap == 0);
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    complete behaviors;
+    disjoint behaviors; */
 enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
                              uint32_t cap, uint32_t *got, unsigned *flags)
 {
-    struct call k;
+    struct call k = { 0 };
     enum tcpsm_err e;
     if (!call_ok(c) || got == NULL || (buf == NULL && cap != 0))
         return TCPSM_ERR_INVAL;
+    //@ ghost legal_stay(c->state);
     *got = 0;
     if (flags != NULL)
         *flags = 0;
-    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+    if ((e = begin_call(c)) != TCPSM_OK)
         return e;
+    k.now = now;
     k.rbuf = buf;
     k.rcap = cap;
     k.got = got;
     k.rflags = flags;
+    //@ ghost user_row_lemma(c->state, TCPSM_EV_RECEIVE);
     return tcpsm_fire(c, &k, TCPSM_EV_RECEIVE);
 }
 
+/* CLOSE in SYN-RECEIVED with data queued: the FIN waits for ESTABLISHED. */
 /*@ requires valid_tcb(c);
-    assigns *c;
+    assigns c->close_deferred;
+    ensures valid_tcb(c) && c->close_deferred != 0; */
+static void defer_close(struct tcpsm_conn *c)
+{
+    c->close_deferred = true;
+}
+
+/*@ requires valid_tcb(c);
+    assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state); */
+    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    ensures deferred: \old(c->state) == TCPSM_SYN_RECEIVED && \old(c->scount) != 0
+                      ==> (\result == TCPSM_OK && c->state == TCPSM_SYN_RECEIVED
+                           && c->close_deferred != 0); */
 enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
 {
-    struct call k;
+    struct call k = { 0 };
     enum tcpsm_err e;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
-    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+    //@ ghost legal_stay(c->state);
+    if ((e = begin_call(c)) != TCPSM_OK)
         return e;
+    k.now = now;
     /* RFC 9293 3.10.4 SYN-RECEIVED: with data queued, close once ESTABLISHED */
     if (c->state == TCPSM_SYN_RECEIVED && c->scount != 0) {
-        c->close_deferred = true;
+        defer_close(c);
         return TCPSM_OK;
     }
+    //@ ghost user_row_lemma(c->state, TCPSM_EV_CLOSE);
     return tcpsm_fire(c, &k, TCPSM_EV_CLOSE);
 }
 
 /*@ requires valid_tcb(c);
-    assigns *c;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state); */
+    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
 enum tcpsm_err tcpsm_abort(struct tcpsm_conn *c, uint64_t now)
 {
-    struct call k;
+    struct call k = { 0 };
     enum tcpsm_err e;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
-    if ((e = begin_call(c, &k, now)) != TCPSM_OK)
+    //@ ghost legal_stay(c->state);
+    if ((e = begin_call(c)) != TCPSM_OK)
         return e;
+    k.now = now;
+    //@ ghost user_row_lemma(c->state, TCPSM_EV_ABORT);
     return tcpsm_fire(c, &k, TCPSM_EV_ABORT);
 }
 
 /*@ requires valid_tcb(c);
     requires st == \null || (\valid(st) && \separated(st, c));
     assigns st[0 .. (st == \null ? -1 : 0)];
-    ensures valid: valid_tcb(c); */
+    ensures valid: valid_tcb(c);
+    ensures state: \result == TCPSM_OK ==> (st->state == c->state && st->send_queued == c->scount
+                                            && st->recv_ready == c->rcount); */
 enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
 {
-    struct tcpsm_status none = { 0 };
+    struct tcpsm_status s = { 0 };     /* filled apart from *c, then copied out */
     int row;
     if (c == NULL || st == NULL || c->state >= TCPSM_NSTATES)
         return TCPSM_ERR_INVAL;
     row = tcpsm_row_find(c->state, TCPSM_EV_STATUS);    /* no state change: no fire */
     if (row < 0 || tcpsm_row_action((unsigned)row) != TCPSM_A_STATUS)
         return TCPSM_ERR_NOT_EXIST;                      /* RFC 9293 3.10.6 CLOSED */
-    *st = none;
-    st->state = c->state;
-    st->local = c->local;
-    st->remote = c->remote;
-    st->snd_una = c->snd_una;
-    st->snd_nxt = c->snd_nxt;
-    st->snd_wnd = c->snd_wnd;
-    st->iss = c->iss;
-    st->rcv_nxt = c->rcv_nxt;
-    st->rcv_wnd = rcv_wnd(c);
-    st->irs = c->irs;
-    st->send_queued = c->scount;
-    st->send_space = c->scap - c->scount;
-    st->recv_ready = c->rcount;
-    st->urgent = c->rcv_urg && seq_lt(rcv_read_seq(c), c->rcv_up);
-    st->fin_received = c->fin_rcvd;
-    st->snd_mss = c->snd_mss;
-    st->rto_us = c->rto_us;
+    s.state = c->state;
+    s.local = c->local;
+    s.remote = c->remote;
+    s.snd_una = c->snd_una;
+    s.snd_nxt = c->snd_nxt;
+    s.snd_wnd = c->snd_wnd;
+    s.iss = c->iss;
+    s.rcv_nxt = c->rcv_nxt;
+    s.rcv_wnd = rcv_wnd(c);
+    s.irs = c->irs;
+    s.send_queued = c->scount;
+    s.send_space = c->scap - c->scount;
+    s.recv_ready = c->rcount;
+    s.urgent = c->rcv_urg && seq_lt(rcv_read_seq(c), c->rcv_up);
+    s.fin_received = c->fin_rcvd;
+    s.snd_mss = c->snd_mss;
+    s.rto_us = c->rto_us;
+    *st = s;
     return TCPSM_OK;
 }
