@@ -55,12 +55,12 @@ static void timers_off(struct tcpsm_conn *c)
     c->t_2msl = TCPSM_NEVER;
 }
 
-/* Reset every per-connection field; keep the configuration, the buffers,
- * the state (set_state moves it), the replies still to send, the error to
- * report, the log and counters. */
+/* Reset every per-connection field but the sockets, the ISS and the
+ * passive flag; keep the configuration, the buffers, the state (set_state
+ * moves it), the replies still to send, the error to report, the log and
+ * counters. */
 /*@ requires mem: tcb_mem(c) && shape_ok(c);
-    assigns c->local, c->remote, c->open_remote, c->compartment, c->passive, c->iss,
-            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+    assigns c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
             c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
             c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
@@ -68,27 +68,17 @@ static void timers_off(struct tcpsm_conn *c)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
     ensures mem: tcb_mem(c) && shape_ok(c);
-    ensures fresh: tcb_ok_in(c, TCPSM_CLOSED) && tcb_ok_in(c, TCPSM_LISTEN);
-    ensures kept: c->state == \old(c->state) && c->error == \old(c->error)
-                  && c->nlog == \old(c->nlog) && c->nreply == \old(c->nreply);
-    ensures zero: c->snd_una == 0 && c->snd_nxt == 0 && c->iss == 0 && c->passive == 0
+    ensures closed: tcb_ok_in(c, TCPSM_CLOSED);
+    ensures listen: (c->remote.port == c->open_remote.port
+                     && c->remote.ip.family == c->open_remote.ip.family)
+                    ==> tcb_ok_in(c, TCPSM_LISTEN);
+    ensures zero: c->snd_una == 0 && c->snd_nxt == 0
                   && c->syn_unsent == 0 && c->ack_now == 0 && c->rtx_pending == 0
-                  && c->close_deferred == 0 && c->snd_urg == 0 && c->rcv_urg == 0
-                  && c->local.port == 0 && c->remote.port == 0 && c->open_remote.port == 0
-                  && c->remote.ip.family == 0 && c->open_remote.ip.family == 0; */
-static void tcb_clear(struct tcpsm_conn *c)
+                  && c->close_deferred == 0 && c->snd_urg == 0 && c->rcv_urg == 0; */
+static void tcb_clear_conn(struct tcpsm_conn *c)
 {
     /* Field by field, so that WP follows it (a memset of the struct it
      * cannot); a field added to struct tcpsm_conn must be added here. */
-    c->local.ip.family = TCPSM_AF_UNSPEC;  /* the address bytes of an */
-    c->local.port = 0;                      /* unspecified socket are never */
-    c->remote.ip.family = TCPSM_AF_UNSPEC;  /* read; whole-struct copies here */
-    c->remote.port = 0;                     /* would cost the prover minutes */
-    c->open_remote.ip.family = TCPSM_AF_UNSPEC;
-    c->open_remote.port = 0;
-    c->compartment = 0;
-    c->passive = false;
-    c->iss = 0;
     c->snd_una = 0;
     c->snd_nxt = 0;
     c->snd_wnd = 0;
@@ -131,6 +121,39 @@ static void tcb_clear(struct tcpsm_conn *c)
     c->rtx_count = 0;
 }
 
+/* Reset every per-connection field, the sockets too. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    assigns c->local.ip.family, c->local.port, c->remote.ip.family, c->remote.port,
+            c->open_remote.ip.family, c->open_remote.port, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures kept: c->state == \old(c->state);
+    ensures fresh: tcb_ok_in(c, TCPSM_CLOSED) && tcb_ok_in(c, TCPSM_LISTEN);
+    ensures zero: c->snd_una == 0 && c->snd_nxt == 0 && c->iss == 0 && c->passive == 0
+                  && c->syn_unsent == 0 && c->ack_now == 0 && c->rtx_pending == 0
+                  && c->close_deferred == 0 && c->snd_urg == 0 && c->rcv_urg == 0
+                  && c->local.port == 0 && c->remote.port == 0 && c->open_remote.port == 0
+                  && c->remote.ip.family == 0 && c->open_remote.ip.family == 0; */
+static void tcb_clear(struct tcpsm_conn *c)
+{
+    c->local.ip.family = TCPSM_AF_UNSPEC;  /* the address bytes of an */
+    c->local.port = 0;                      /* unspecified socket are never */
+    c->remote.ip.family = TCPSM_AF_UNSPEC;  /* read; whole-struct copies here */
+    c->remote.port = 0;                     /* would cost the prover minutes */
+    c->open_remote.ip.family = TCPSM_AF_UNSPEC;
+    c->open_remote.port = 0;
+    c->compartment = 0;
+    c->passive = false;
+    c->iss = 0;
+    tcb_clear_conn(c);
+}
+
 /*@ requires cfg == \null || \valid(cfg);
     assigns *cfg;
     ensures cfg != \null ==> (cfg->mss != 0 && cfg->rto_initial_us != 0
@@ -138,18 +161,100 @@ static void tcb_clear(struct tcpsm_conn *c)
                               && cfg->msl_us <= 2147483647); */
 void tcpsm_config_default(struct tcpsm_config *cfg)
 {
-    struct tcpsm_config d = { 0 };
     if (cfg == NULL)
         return;
-    d.rfc5961_rst = true;               /* RFC 9293 3.10.7.4 second, RFC 5961 3 */
-    d.rfc5961_syn = true;               /* RFC 9293 3.10.7.4 fourth, RFC 5961 4 */
-    d.rfc5961_ack = true;               /* RFC 9293 3.10.7.4 fifth, RFC 5961 5 (MAY-12) */
-    d.mss = 1460;
-    d.rto_initial_us = 1000000u;        /* RFC 6298 2.1 */
-    d.rto_max_us = 60000000u;           /* RFC 6298 2.5: at least 60 s */
-    d.msl_us = 120000000u;              /* RFC 9293 3.4.2: MSL 2 minutes */
-    d.user_timeout_us = 300000000u;     /* RFC 9293 3.8.3: R2 well above 100 s */
-    *cfg = d;
+    /* Field by field: what WP follows best (no struct copies). */
+    cfg->rfc5961_rst = true;            /* RFC 9293 3.10.7.4 second, RFC 5961 3 */
+    cfg->rfc5961_syn = true;            /* RFC 9293 3.10.7.4 fourth, RFC 5961 4 */
+    cfg->rfc5961_ack = true;            /* RFC 9293 3.10.7.4 fifth, RFC 5961 5 (MAY-12) */
+    cfg->mss = 1460;
+    cfg->rto_initial_us = 1000000u;     /* RFC 6298 2.1 */
+    cfg->rto_max_us = 60000000u;        /* RFC 6298 2.5: at least 60 s */
+    cfg->msl_us = 120000000u;           /* RFC 9293 3.4.2: MSL 2 minutes */
+    cfg->user_timeout_us = 300000000u;  /* RFC 9293 3.8.3: R2 well above 100 s */
+}
+
+/* *dst = *src, field by field (a struct copy costs the prover minutes). */
+/*@ requires \valid(dst) && \valid_read(src) && \separated(dst, src);
+    assigns *dst;
+    ensures dst->rfc5961_rst == src->rfc5961_rst && dst->rfc5961_syn == src->rfc5961_syn
+            && dst->rfc5961_ack == src->rfc5961_ack && dst->mss == src->mss
+            && dst->rto_initial_us == src->rto_initial_us && dst->rto_max_us == src->rto_max_us
+            && dst->msl_us == src->msl_us && dst->user_timeout_us == src->user_timeout_us; */
+static void config_copy(struct tcpsm_config *dst, const struct tcpsm_config *src)
+{
+    dst->rfc5961_rst = src->rfc5961_rst;
+    dst->rfc5961_syn = src->rfc5961_syn;
+    dst->rfc5961_ack = src->rfc5961_ack;
+    dst->mss = src->mss;
+    dst->rto_initial_us = src->rto_initial_us;
+    dst->rto_max_us = src->rto_max_us;
+    dst->msl_us = src->msl_us;
+    dst->user_timeout_us = src->user_timeout_us;
+}
+
+/* The parts of tcpsm_conn_init that tcb_clear does not reset. */
+/*@ requires mem: \valid(c) && sndcap <= 1073741824 && rcvcap <= 1073741824;
+    requires cfg: c->cfg.mss != 0 && c->cfg.rto_initial_us != 0
+                  && c->cfg.rto_max_us >= c->cfg.rto_initial_us && c->cfg.msl_us <= 2147483647;
+    requires snd: (sndbuf == \null && sndcap == 0) || \valid(sndbuf + (0 .. sndcap - 1));
+    requires rcv: (rcvbuf == \null && rcvcap == 0) || \valid(rcvbuf + (0 .. rcvcap - 1));
+    requires apart: \separated(c, sndbuf + (0 .. sndcap - 1), rcvbuf + (0 .. rcvcap - 1));
+    assigns c->state, c->sbuf, c->scap, c->rbuf, c->rcap, c->nreply, c->error, c->nlog,
+            c->n_challenge_acks, c->n_rst_ignored, c->n_syn_ignored, c->n_bad_ack_dropped,
+            c->n_retransmits;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures closed: c->state == TCPSM_CLOSED; */
+static void conn_setup(struct tcpsm_conn *c, uint8_t *sndbuf, uint32_t sndcap,
+                       uint8_t *rcvbuf, uint32_t rcvcap)
+{
+    c->state = TCPSM_CLOSED;
+    c->sbuf = sndbuf;
+    c->scap = sndcap;
+    c->rbuf = rcvbuf;
+    c->rcap = rcvcap;
+    c->nreply = 0;
+    c->error = TCPSM_OK;
+    c->nlog = 0;
+    c->n_challenge_acks = 0;
+    c->n_rst_ignored = 0;
+    c->n_syn_ignored = 0;
+    c->n_bad_ack_dropped = 0;
+    c->n_retransmits = 0;
+}
+
+/* *dst = *src, or the defaults when src is NULL (one call, so that the
+ * proof of tcpsm_conn_init has one path after it). */
+/*@ requires \valid(dst);
+    requires src == \null || (\valid_read(src) && \separated(dst, src)
+                              && src->mss != 0 && src->rto_initial_us != 0
+                              && src->rto_max_us >= src->rto_initial_us
+                              && src->msl_us <= 2147483647);
+    assigns *dst;
+    ensures dst->mss != 0 && dst->rto_initial_us != 0 && dst->rto_max_us >= dst->rto_initial_us
+            && dst->msl_us <= 2147483647; */
+static void config_set(struct tcpsm_config *dst, const struct tcpsm_config *src)
+{
+    if (src != NULL)
+        config_copy(dst, src);
+    else
+        tcpsm_config_default(dst);
+}
+
+/* A new TCB in CLOSED on the configuration already in c->cfg. */
+/*@ requires mem: \valid(c) && sndcap <= 1073741824 && rcvcap <= 1073741824;
+    requires cfg: c->cfg.mss != 0 && c->cfg.rto_initial_us != 0
+                  && c->cfg.rto_max_us >= c->cfg.rto_initial_us && c->cfg.msl_us <= 2147483647;
+    requires snd: (sndbuf == \null && sndcap == 0) || \valid(sndbuf + (0 .. sndcap - 1));
+    requires rcv: (rcvbuf == \null && rcvcap == 0) || \valid(rcvbuf + (0 .. rcvcap - 1));
+    requires apart: \separated(c, sndbuf + (0 .. sndcap - 1), rcvbuf + (0 .. rcvcap - 1));
+    assigns *c;
+    ensures valid: valid_tcb(c) && c->state == TCPSM_CLOSED; */
+static void conn_fresh(struct tcpsm_conn *c, uint8_t *sndbuf, uint32_t sndcap,
+                       uint8_t *rcvbuf, uint32_t rcvcap)
+{
+    conn_setup(c, sndbuf, sndcap, rcvbuf, rcvcap);
+    tcb_clear(c);                       /* every per-connection field */
 }
 
 /*@ requires c == \null || \valid(c);
@@ -164,33 +269,15 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
                                uint8_t *sndbuf, uint32_t sndcap,
                                uint8_t *rcvbuf, uint32_t rcvcap)
 {
-    struct tcpsm_config d;
     if (c == NULL || (sndbuf == NULL && sndcap != 0) || (rcvbuf == NULL && rcvcap != 0))
         return TCPSM_ERR_INVAL;
     if (sndcap > TCPSM_MAX_BUF || rcvcap > TCPSM_MAX_BUF)
         return TCPSM_ERR_INVAL;
-    if (cfg != NULL)
-        d = *cfg;
-    else
-        tcpsm_config_default(&d);
-    if (d.mss == 0 || d.rto_initial_us == 0 || d.rto_max_us < d.rto_initial_us
-        || d.msl_us > 0x7FFFFFFFu)
+    if (cfg != NULL && (cfg->mss == 0 || cfg->rto_initial_us == 0
+                        || cfg->rto_max_us < cfg->rto_initial_us || cfg->msl_us > 0x7FFFFFFFu))
         return TCPSM_ERR_INVAL;
-    c->cfg = d;
-    c->state = TCPSM_CLOSED;
-    c->sbuf = sndbuf;
-    c->scap = sndcap;
-    c->rbuf = rcvbuf;
-    c->rcap = rcvcap;
-    c->nreply = 0;
-    c->error = TCPSM_OK;
-    c->nlog = 0;
-    c->n_challenge_acks = 0;
-    c->n_rst_ignored = 0;
-    c->n_syn_ignored = 0;
-    c->n_bad_ack_dropped = 0;
-    c->n_retransmits = 0;
-    tcb_clear(c);                       /* every per-connection field */
+    config_set(&c->cfg, cfg);
+    conn_fresh(c, sndbuf, sndcap, rcvbuf, rcvcap);
     return TCPSM_OK;
 }
 
@@ -279,6 +366,17 @@ static void set_state(struct tcpsm_conn *c, int row, unsigned event)
     c->state = to;
 }
 
+/* The bound peer is what OPEN specified (a struct copy, kept out of the
+ * bigger functions: the prover pays for it in every goal after it). */
+/*@ requires \valid(c);
+    assigns c->remote;
+    ensures c->remote.port == c->open_remote.port
+            && c->remote.ip.family == c->open_remote.ip.family; */
+static void remote_from_open(struct tcpsm_conn *c)
+{
+    c->remote = c->open_remote;
+}
+
 /*@ requires \valid(c) && \valid_read(o) && \separated(c, o);
     assigns c->local, c->open_remote, c->remote, c->iss, c->compartment;
     ensures c->remote.port == c->open_remote.port
@@ -299,7 +397,7 @@ static void bind_open(struct tcpsm_conn *c, const struct tcpsm_open *o)
 static void start_active(struct tcpsm_conn *c)
 {
     c->passive = false;
-    c->remote = c->open_remote;
+    remote_from_open(c);
     c->snd_una = c->iss;
     c->snd_nxt = seq_add(c->iss, 1u);
     c->syn_acked = false;
@@ -410,6 +508,29 @@ void tcpsm_take_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 }
 
 /*@ requires mem: tcb_mem(c) && shape_ok(c);
+    assigns c->remote, c->passive,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures listen: tcb_ok_in(c, TCPSM_LISTEN); */
+static void to_listen(struct tcpsm_conn *c)
+{
+    remote_from_open(c);
+    tcb_clear_conn(c);
+    c->passive = true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The actions that need more than a line, each with the invariant it
+ * establishes for the row's target state (the dispatcher only chains them). */
+
+/* RFC 9293 3.10.1 CLOSED, passive: a new TCB in LISTEN. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c) && \valid_read(o) && \separated(c, o);
     assigns c->local, c->remote, c->open_remote, c->compartment, c->passive, c->iss,
             c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
             c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
@@ -419,20 +540,171 @@ void tcpsm_take_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
     ensures mem: tcb_mem(c) && shape_ok(c);
-    ensures listen: tcb_ok_in(c, TCPSM_LISTEN);
-    ensures kept: c->state == \old(c->state) && c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
-                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap); */
-static void to_listen(struct tcpsm_conn *c)
+    ensures ok: tcb_ok_in(c, TCPSM_LISTEN); */
+static void act_listen(struct tcpsm_conn *c, const struct tcpsm_open *o)
 {
-    struct tcpsm_endpoint local = c->local, open_remote = c->open_remote;
-    uint32_t iss = c->iss, compartment = c->compartment;
     tcb_clear(c);
-    c->local = local;
-    c->open_remote = open_remote;
-    c->remote = open_remote;
-    c->iss = iss;
-    c->compartment = compartment;
+    bind_open(c, o);
     c->passive = true;
+}
+
+/* RFC 9293 3.10.1 CLOSED/LISTEN, active: a new TCB in SYN-SENT. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c) && \valid_read(o) && \separated(c, o);
+    assigns c->local, c->remote, c->open_remote, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT); */
+static void act_connect(struct tcpsm_conn *c, const struct tcpsm_open *o)
+{
+    tcb_clear(c);
+    bind_open(c, o);
+    start_active(c);
+}
+
+/* RFC 9293 3.10.2 LISTEN: SEND with a specified foreign socket goes active. */
+/*@ requires ok: valid_tcb(c) && shape_ok(c) && c->state == TCPSM_LISTEN;
+    requires k: \valid_read(k) && \separated(k, c);
+    requires data: \valid_read(k->data + (0 .. k->len - 1))
+                   && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1));
+    requires acc: k->accepted == \null
+                  || (\valid(k->accepted) && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    assigns c->passive, c->remote, c->snd_una, c->snd_nxt, c->syn_acked, c->syn_unsent,
+            c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
+            c->sbuf[0 .. c->scap - 1], k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT); */
+static enum tcpsm_err act_connect_send(struct tcpsm_conn *c, const struct call *k)
+{
+    start_active(c);
+    return queue_send(c, k);
+}
+
+/* RFC 9293 3.10.2: queue the user's data (not in CLOSED or LISTEN). */
+/*@ requires ok: valid_tcb(c) && !unbound(c);
+    requires k: \valid_read(k) && \separated(k, c);
+    requires data: \valid_read(k->data + (0 .. k->len - 1))
+                   && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1));
+    requires acc: k->accepted == \null
+                  || (\valid(k->accepted) && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    assigns c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
+            c->sbuf[0 .. c->scap - 1], k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
+    ensures ok: tcb_ok(c); */
+static enum tcpsm_err act_queue_send(struct tcpsm_conn *c, const struct call *k)
+{
+    return queue_send(c, k);
+}
+
+/* RFC 9293 3.10.3: hand the user what has arrived in order. */
+/*@ requires ok: valid_tcb(c);
+    requires k: \valid_read(k) && \separated(k, c, c->rbuf + (0 .. c->rcap - 1));
+    requires user: \valid(k->rbuf + (0 .. k->rcap - 1)) && \valid(k->got)
+                   && \separated(k->rbuf + (0 .. k->rcap - 1), c, c->rbuf + (0 .. c->rcap - 1), k->got, k)
+                   && \separated(k->got, c, c->rbuf + (0 .. c->rcap - 1), k)
+                   && (k->rflags == \null
+                       || (\valid(k->rflags)
+                           && \separated(k->rflags, c, c->rbuf + (0 .. c->rcap - 1), k->got, k,
+                                         k->rbuf + (0 .. k->rcap - 1))));
+    assigns c->rhead, c->rcount, c->rpush, c->rcv_urg, c->ack_now,
+            k->rbuf[0 .. k->rcap - 1], *k->got, k->rflags[0 .. (k->rflags == \null ? -1 : 0)];
+    ensures ok: tcb_ok(c); */
+static enum tcpsm_err act_receive(struct tcpsm_conn *c, const struct call *k)
+{
+    return do_receive(c, k);
+}
+
+/* RFC 9293 3.10.4: the FIN goes after the queued SENDs. */
+/*@ requires ok: valid_tcb(c);
+    requires from: c->state == TCPSM_ESTABLISHED || c->state == TCPSM_SYN_RECEIVED
+                   || c->state == TCPSM_CLOSE_WAIT;
+    assigns c->fin_queued, c->close_deferred;
+    ensures fin_wait_1: c->state != TCPSM_CLOSE_WAIT ==> tcb_ok_in(c, TCPSM_FIN_WAIT_1);
+    ensures last_ack: c->state == TCPSM_CLOSE_WAIT ==> tcb_ok_in(c, TCPSM_LAST_ACK); */
+static void act_queue_fin(struct tcpsm_conn *c)
+{
+    c->fin_queued = true;
+    c->close_deferred = false;
+}
+
+/* RFC 9293 3.10.7.2 third (LISTEN) / 3.10.7.3 fourth (SYN-SENT, simultaneous
+ * open): record the peer's SYN and queue <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+/*@ requires ok: valid_tcb(c) && shape_ok(c)
+                 && (c->state == TCPSM_LISTEN || c->state == TCPSM_SYN_SENT);
+    requires seg: \valid_read(seg) && \separated(seg, c);
+    assigns c->remote.ip, c->remote.port, c->local.ip, c->snd_una, c->snd_nxt, c->syn_acked,
+            c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd, c->irs, c->rcv_nxt,
+            c->snd_mss, c->syn_unsent;
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_RECEIVED); */
+static void act_syn_ack(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    if (c->state == TCPSM_LISTEN) {
+        c->remote.ip = seg->src;        /* fill in the unspecified foreign socket */
+        c->remote.port = seg->sport;
+        if (!addr_specified(&c->local.ip))
+            c->local.ip = seg->dst;
+        c->snd_una = c->iss;
+        c->snd_nxt = seq_add(c->iss, 1u);
+        c->syn_acked = false;
+    } else {
+        c->snd_wnd = seg->wnd;          /* RFC 9293 3.10.7.3: SND.WND <- SEG.WND ... */
+        c->snd_wl1 = seg->seq;
+        c->snd_wl2 = seg->ack;
+        c->max_snd_wnd = seg->wnd;
+    }
+    c->irs = seg->seq;
+    c->rcv_nxt = seq_add(seg->seq, 1u);
+    tcpsm_take_mss(c, seg);
+    c->syn_unsent = true;
+}
+
+/* RFC 9293 3.10.7.4 eighth: start the 2 MSL timeout, stop the others. */
+/*@ requires ok: tcb_mem(c) && tcb_ok_nt(c, TCPSM_TIME_WAIT);
+    assigns c->t_rtx, c->t_user, c->t_2msl, c->rtx_pending;
+    ensures ok: tcb_ok_in(c, TCPSM_TIME_WAIT); */
+static void act_time_wait(struct tcpsm_conn *c, uint64_t now)
+{
+    timers_off(c);
+    c->rtx_pending = false;
+    c->t_2msl = deadline_after(now, c->cfg.msl_us * 2u);
+}
+
+/* RFC 9293 3.10.8, RFC 6298 5.5-5.6: resend the front, back the timer off. */
+/*@ requires ok: valid_tcb(c) && c->snd_una != c->snd_nxt && c->state != TCPSM_TIME_WAIT
+                 && !unbound(c);
+    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us, c->t_rtx;
+    ensures ok: tcb_ok(c); */
+static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
+{
+    c->rtx_pending = true;
+    c->rtx_count = sat_inc(c->rtx_count);
+    c->n_retransmits = sat_inc(c->n_retransmits);
+    c->rto_us = (c->rto_us > c->cfg.rto_max_us / 2u) ? c->cfg.rto_max_us : c->rto_us * 2u;
+    c->t_rtx = deadline_after(now, c->rto_us);
+}
+
+/* Delete the TCB, leaving err (reset, refused, timeout) for the user's next
+ * call (RFC 9293 3.6, MUST-12). */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires err: err == TCPSM_ERR_RESET || err == TCPSM_ERR_REFUSED || err == TCPSM_ERR_USER_TIMEOUT;
+    assigns c->local.ip.family, c->local.port, c->remote.ip.family, c->remote.port,
+            c->open_remote.ip.family, c->open_remote.port, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->error;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+static void act_fail(struct tcpsm_conn *c, enum tcpsm_err err)
+{
+    tcb_clear(c);
+    c->error = (uint8_t)err;
 }
 
 /* The dispatcher: conn_impl.h describes it and holds its contract. */
@@ -450,25 +722,19 @@ enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned e
     case TCPSM_A_STATUS:
         err = TCPSM_OK; break;
     case TCPSM_A_LISTEN:                /* RFC 9293 3.10.1 CLOSED, passive */
-        tcb_clear(c);
-        bind_open(c, k->open);
-        c->passive = true;
+        act_listen(c, k->open);
         err = TCPSM_OK; break;
     case TCPSM_A_CONNECT:               /* RFC 9293 3.10.1 CLOSED/LISTEN, active */
-        tcb_clear(c);
-        bind_open(c, k->open);
-        start_active(c);
+        act_connect(c, k->open);
         err = TCPSM_OK; break;
     case TCPSM_A_CONNECT_SEND:          /* RFC 9293 3.10.2 LISTEN */
-        start_active(c);
-        err = queue_send(c, k); break;
+        err = act_connect_send(c, k); break;
     case TCPSM_A_QUEUE_SEND:            /* RFC 9293 3.10.2 */
-        err = queue_send(c, k); break;
+        err = act_queue_send(c, k); break;
     case TCPSM_A_RECEIVE:               /* RFC 9293 3.10.3 */
-        err = do_receive(c, k); break;
+        err = act_receive(c, k); break;
     case TCPSM_A_QUEUE_FIN:             /* RFC 9293 3.10.4: FIN after queued SENDs */
-        c->fin_queued = true;
-        c->close_deferred = false;
+        act_queue_fin(c);
         err = TCPSM_OK; break;
     case TCPSM_A_DELETE:                /* delete the TCB */
         tcb_clear(c);
@@ -484,24 +750,7 @@ enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned e
         c->ack_now = true;
         err = TCPSM_OK; break;
     case TCPSM_A_SYN_ACK:               /* RFC 9293 3.10.7.2 third / 3.10.7.3 fourth */
-        if (c->state == TCPSM_LISTEN) {
-            c->remote.ip = seg->src;    /* fill in the unspecified foreign socket */
-            c->remote.port = seg->sport;
-            if (!addr_specified(&c->local.ip))
-                c->local.ip = seg->dst;
-            c->snd_una = c->iss;
-            c->snd_nxt = seq_add(c->iss, 1u);
-            c->syn_acked = false;
-        } else {
-            c->snd_wnd = seg->wnd;      /* RFC 9293 3.10.7.3: SND.WND <- SEG.WND ... */
-            c->snd_wl1 = seg->seq;
-            c->snd_wl2 = seg->ack;
-            c->max_snd_wnd = seg->wnd;
-        }
-        c->irs = seg->seq;
-        c->rcv_nxt = seq_add(seg->seq, 1u);
-        tcpsm_take_mss(c, seg);
-        c->syn_unsent = true;           /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+        act_syn_ack(c, seg);            /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
         err = TCPSM_OK; break;
     case TCPSM_A_ESTABLISH:             /* RFC 9293 3.10.7.3: form an ACK */
         c->snd_wnd = seg->wnd;
@@ -521,33 +770,23 @@ enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned e
         to_listen(c);
         err = TCPSM_OK; break;
     case TCPSM_A_RESET:                 /* signal "connection reset" */
-        tcb_clear(c);
-        c->error = TCPSM_ERR_RESET;
+        act_fail(c, TCPSM_ERR_RESET);
         err = TCPSM_OK; break;
     case TCPSM_A_RESET_SEND_RST:
         reply_rst(c, seg);
-        tcb_clear(c);
-        c->error = TCPSM_ERR_RESET;
+        act_fail(c, TCPSM_ERR_RESET);
         err = TCPSM_OK; break;
     case TCPSM_A_REFUSED:               /* signal "connection refused" */
-        tcb_clear(c);
-        c->error = TCPSM_ERR_REFUSED;
+        act_fail(c, TCPSM_ERR_REFUSED);
         err = TCPSM_OK; break;
     case TCPSM_A_TIME_WAIT:             /* RFC 9293 3.10.7.4 eighth: start 2 MSL, others off */
-        timers_off(c);
-        c->rtx_pending = false;
-        c->t_2msl = deadline_after(k->now, c->cfg.msl_us * 2u);
+        act_time_wait(c, k->now);
         err = TCPSM_OK; break;
     case TCPSM_A_USER_TIMEOUT:          /* RFC 9293 3.10.8 USER TIMEOUT */
-        tcb_clear(c);
-        c->error = TCPSM_ERR_USER_TIMEOUT;
+        act_fail(c, TCPSM_ERR_USER_TIMEOUT);
         err = TCPSM_OK; break;
     case TCPSM_A_RETRANSMIT:            /* RFC 9293 3.10.8, RFC 6298 5.5-5.6 */
-        c->rtx_pending = true;
-        c->rtx_count = sat_inc(c->rtx_count);
-        c->n_retransmits = sat_inc(c->n_retransmits);
-        c->rto_us = (c->rto_us > c->cfg.rto_max_us / 2u) ? c->cfg.rto_max_us : c->rto_us * 2u;
-        c->t_rtx = deadline_after(k->now, c->rto_us);
+        act_retransmit(c, k->now);
         err = TCPSM_OK; break;
     case TCPSM_A_ERR_EXISTS:
         err = TCPSM_ERR_EXISTS; break;

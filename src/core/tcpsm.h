@@ -541,6 +541,8 @@ unsigned tcpsm_row_to(unsigned row);
           ==> ((row_from(row) == TCPSM_ESTABLISHED && row_to(row) == TCPSM_FIN_WAIT_1)
                || (row_from(row) == TCPSM_SYN_RECEIVED && row_to(row) == TCPSM_FIN_WAIT_1)
                || (row_from(row) == TCPSM_CLOSE_WAIT && row_to(row) == TCPSM_LAST_ACK)))
+      && (\result == TCPSM_A_QUEUE_SEND
+          ==> (row_from(row) != TCPSM_CLOSED && row_from(row) != TCPSM_LISTEN))
       && (\result == TCPSM_A_RETRANSMIT
           ==> (row_from(row) != TCPSM_TIME_WAIT && row_from(row) != TCPSM_CLOSED
                && row_from(row) != TCPSM_LISTEN))
