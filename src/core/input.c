@@ -6,6 +6,289 @@
 
 #include "conn_impl.h"
 
+/* The proof's view of the table is opaque (conn_impl.h): tcpsm_fire's
+ * precondition names the row's target and action, so each check below
+ * needs to know the rows it fires.  These are ground facts about
+ * spec/transitions.def, required by tcpsm_input (see its contract). */
+/*@
+  // actions that keep the sequence variables and the receive queue
+  predicate keeps_seq(integer a) =
+      a == TCPSM_A_NONE || a == TCPSM_A_SEND_ACK || a == TCPSM_A_REPLY_RST
+      || a == TCPSM_A_ESTABLISH || a == TCPSM_A_SYN_ACKED || a == TCPSM_A_TIME_WAIT
+      || a == TCPSM_A_QUEUE_FIN;
+
+  // firing e in s needs no more than the invariant of s (tcpsm_fire's pre)
+  predicate fires_ok(integer s, integer e) =
+      row_of(s, e) < 0
+      || (row_action(row_of(s, e)) != TCPSM_A_RETRANSMIT
+          && row_action(row_of(s, e)) != TCPSM_A_RECEIVE
+          && (row_action(row_of(s, e)) == TCPSM_A_TIME_WAIT ==> s == TCPSM_TIME_WAIT)
+          && (row_to(row_of(s, e)) == s || clearing(row_action(row_of(s, e)))
+              || row_action(row_of(s, e)) == TCPSM_A_SYN_ACK
+              || row_action(row_of(s, e)) == TCPSM_A_QUEUE_FIN
+              || row_action(row_of(s, e)) == TCPSM_A_CONNECT_SEND
+              || row_action(row_of(s, e)) == TCPSM_A_LISTEN
+              || row_action(row_of(s, e)) == TCPSM_A_CONNECT
+              || row_action(row_of(s, e)) == TCPSM_A_TO_LISTEN));
+
+  // the row (s, e) goes to t and needs no more than the invariant of t
+  predicate fires_to(integer s, integer e, integer t) =
+      row_of(s, e) >= 0 && row_to(row_of(s, e)) == t
+      && row_action(row_of(s, e)) != TCPSM_A_SYN_ACK
+      && row_action(row_of(s, e)) != TCPSM_A_QUEUE_FIN
+      && row_action(row_of(s, e)) != TCPSM_A_CONNECT_SEND
+      && row_action(row_of(s, e)) != TCPSM_A_RETRANSMIT
+      && row_action(row_of(s, e)) != TCPSM_A_RECEIVE
+      && keeps_seq(row_action(row_of(s, e)))
+      && (row_action(row_of(s, e)) == TCPSM_A_TIME_WAIT ==> t == TCPSM_TIME_WAIT);
+
+  // the row (s, e) enters TIME-WAIT with its action (which starts the timer)
+  predicate fires_tw(integer s, integer e) =
+      row_of(s, e) >= 0 && row_action(row_of(s, e)) == TCPSM_A_TIME_WAIT
+      && row_to(row_of(s, e)) == TCPSM_TIME_WAIT;
+
+  // the row (s, e) deletes the TCB
+  predicate fires_clear(integer s, integer e) =
+      row_of(s, e) >= 0 && clearing(row_action(row_of(s, e)))
+      && row_to(row_of(s, e)) == TCPSM_CLOSED;
+
+  // 3.10.7.4 eighth: the FIN rows
+  predicate fin_rows =
+      fires_to(TCPSM_ESTABLISHED, TCPSM_EV_SEG_FIN, TCPSM_CLOSE_WAIT)
+      && fires_to(TCPSM_FIN_WAIT_1, TCPSM_EV_SEG_FIN, TCPSM_CLOSING)
+      && fires_tw(TCPSM_FIN_WAIT_2, TCPSM_EV_SEG_FIN)
+      && fires_to(TCPSM_CLOSE_WAIT, TCPSM_EV_SEG_FIN, TCPSM_CLOSE_WAIT)
+      && fires_to(TCPSM_LAST_ACK, TCPSM_EV_SEG_FIN, TCPSM_LAST_ACK)
+      && fires_tw(TCPSM_TIME_WAIT, TCPSM_EV_SEG_FIN);
+
+  predicate listen_rows =
+      fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_RST) && fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_BAD_ACK)
+      && fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_SECURITY) && fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_SYN);
+
+  predicate syn_sent_rows =
+      fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_BAD_ACK) && fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_RST)
+      && fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_SECURITY) && fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_SYN)
+      && fires_to(TCPSM_SYN_SENT, TCPSM_EV_SEG_SYN_ACK, TCPSM_ESTABLISHED);
+
+  // the checks of 3.10.7.4 that decide before the ACK field, in state s
+  predicate early_rows(integer s) =
+      fires_ok(s, TCPSM_EV_SEG_UNACCEPTABLE) && fires_ok(s, TCPSM_EV_SEG_RST_CHALLENGE)
+      && fires_ok(s, TCPSM_EV_SEG_RST_PASSIVE) && fires_ok(s, TCPSM_EV_SEG_RST)
+      && fires_ok(s, TCPSM_EV_SEG_SECURITY) && fires_ok(s, TCPSM_EV_SEG_SYN_PASSIVE)
+      && fires_ok(s, TCPSM_EV_SEG_SYN) && fires_ok(s, TCPSM_EV_SEG_SYN_RESET)
+      && fires_ok(s, TCPSM_EV_SEG_BAD_ACK);
+
+  // the ACK field's rows (3.10.7.4 fifth)
+  predicate ack_rows =
+      fires_to(TCPSM_SYN_RECEIVED, TCPSM_EV_SEG_ACK_OF_SYN, TCPSM_ESTABLISHED)
+      && fires_ok(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE) && row_of(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE) >= 0
+      && row_to(row_of(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE)) == TCPSM_FIN_WAIT_1
+      && row_action(row_of(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE)) == TCPSM_A_QUEUE_FIN
+      && fires_to(TCPSM_FIN_WAIT_1, TCPSM_EV_SEG_ACK_OF_FIN, TCPSM_FIN_WAIT_2)
+      && fires_tw(TCPSM_CLOSING, TCPSM_EV_SEG_ACK_OF_FIN)
+      && fires_clear(TCPSM_LAST_ACK, TCPSM_EV_SEG_ACK_OF_FIN);
+
+  predicate input_rows =
+      fires_ok(TCPSM_CLOSED, TCPSM_EV_SEG_ANY) && listen_rows && syn_sent_rows
+      && early_rows(TCPSM_SYN_RECEIVED) && early_rows(TCPSM_ESTABLISHED)
+      && early_rows(TCPSM_FIN_WAIT_1) && early_rows(TCPSM_FIN_WAIT_2)
+      && early_rows(TCPSM_CLOSE_WAIT) && early_rows(TCPSM_CLOSING)
+      && early_rows(TCPSM_LAST_ACK) && early_rows(TCPSM_TIME_WAIT)
+      && ack_rows && fin_rows;
+
+  // the state the log starts from: walk(c, start(c)) is the
+  // legality of everything the current call did so far
+  logic integer start(struct tcpsm_conn *c) = c->nlog == 0 ? c->state : c->log[0].from;
+
+  // recv_ok, but a held FIN may have become due (offset 0)
+  predicate recv_ok0(struct tcpsm_conn *c) =
+      c->rcap <= 1073741824 && c->rcount <= c->rcap
+      && (c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0)
+      && c->rpush <= c->rcount
+      && c->nooo <= 8
+      && ranges_ok(c, c->nooo)
+      && (c->ooo_fin != 0 ==> (c->ooo_fin_off < rcv_wnd_l(c)
+                               && c->ooo_fin_off >= last_end(c, c->nooo)))
+      && (c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c)));
+
+  // tcb_ok with recv_ok0
+  predicate tcb_ok0(struct tcpsm_conn *c) =
+      (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0)
+      && 0 <= c->state < TCPSM_NSTATES && config_ok(c)
+      && send_ok(c) && recv_ok0(c) && peer_ok(c) && flags_ok(c)
+      && c->snd_mss != 0 && timers_ok(c);
+
+  // the state the FIN takes s to (3.10.7.4 eighth)
+  logic integer fin_target(integer s) =
+      s == TCPSM_ESTABLISHED ? TCPSM_CLOSE_WAIT : s == TCPSM_FIN_WAIT_1 ? TCPSM_CLOSING
+      : s == TCPSM_FIN_WAIT_2 ? TCPSM_TIME_WAIT : s;
+
+  // a segment event's call record: nothing to receive or accept, and
+  // the segment and its text apart from the TCB and its rings
+  predicate seg_call(struct tcpsm_conn *c, struct call *k) =
+      \valid_read(k) && \valid_read(k->seg) && k->seg->len <= 65535
+      && k->rcap == 0 && k->got == \null && k->rflags == \null && k->accepted == \null
+      && \separated(k, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1))
+      && \separated(k->seg, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1))
+      && (k->seg->len > 0
+          ==> (\valid_read(k->payload + (0 .. k->seg->len - 1))
+               && \separated(k->payload + (0 .. k->seg->len - 1),
+                              c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1))));
+
+  // tcpsm_fire's precondition on the TCB (conn_impl.h)
+  predicate fire_pre(struct tcpsm_conn *c, integer event) =
+      (row_of(c->state, event) < 0 ==> tcb_ok(c))
+      && (row_of(c->state, event) >= 0 && !clearing(row_action(row_of(c->state, event)))
+          && row_action(row_of(c->state, event)) != TCPSM_A_LISTEN
+          && row_action(row_of(c->state, event)) != TCPSM_A_CONNECT
+          && row_action(row_of(c->state, event)) != TCPSM_A_TO_LISTEN
+          ==> (row_action(row_of(c->state, event)) == TCPSM_A_TIME_WAIT
+               ? tcb_ok_nt(c, TCPSM_TIME_WAIT)
+               : (row_action(row_of(c->state, event)) == TCPSM_A_SYN_ACK
+                  || row_action(row_of(c->state, event)) == TCPSM_A_QUEUE_FIN
+                  || row_action(row_of(c->state, event)) == TCPSM_A_CONNECT_SEND
+                  || row_action(row_of(c->state, event)) == TCPSM_A_RETRANSMIT)
+                 ? tcb_ok(c)
+                 : tcb_ok_in(c, row_to(row_of(c->state, event)))))
+      && (row_of(c->state, event) >= 0
+          && row_action(row_of(c->state, event)) == TCPSM_A_RETRANSMIT
+          ==> c->snd_una != c->snd_nxt);
+*/
+
+/*@
+  predicate step_ok(struct tcpsm_conn *c, integer i) =
+      legal_transition(c->log[i].from, c->log[i].to)
+      && (i > 0 ==> c->log[i].from == c->log[i - 1].to);
+
+  // chain(c, 0, s0) unrolled (the log holds at most 4 steps): each step of
+  // this call is a row, and they lead from s0 to the current state
+  predicate walk(struct tcpsm_conn *c, integer s0) =
+      c->nlog <= 4
+      && (c->nlog == 0 ==> c->state == s0)
+      && (c->nlog > 0 ==> (c->log[0].from == s0 && c->log[c->nlog - 1].to == c->state))
+      && (c->nlog > 0 ==> step_ok(c, 0)) && (c->nlog > 1 ==> step_ok(c, 1))
+      && (c->nlog > 2 ==> step_ok(c, 2)) && (c->nlog > 3 ==> step_ok(c, 3));
+*/
+
+/* One step of the segment's walk through the table: tcpsm_fire, with the
+ * log read from the start of this call.  (frame is what conn_impl.h does
+ * not say yet: the actions of keeps_seq leave those fields alone.) */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires call: seg_call(c, k);
+    requires event: TCPSM_EV_SEG_ANY <= event <= TCPSM_EV_SEG_FIN || event == TCPSM_EV_CLOSE;
+    requires pre: fire_pre(c, event);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures table: c->state == (row_of(\old(c->state), event) < 0 ? \old(c->state)
+                                : row_to(row_of(\old(c->state), event)));
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures count: c->nlog == \old(c->nlog) + (row_of(\old(c->state), event) >= 0 ? 1 : 0);
+    ensures log: walk(c, \old(start(c)));
+    ensures frame: (row_of(\old(c->state), event) < 0
+                    || keeps_seq(row_action(row_of(\old(c->state), event))))
+                   ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                        && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                        && c->fin_rcvd == \old(c->fin_rcvd)); */
+static void fire(struct tcpsm_conn *c, const struct call *k, unsigned event)
+{
+    (void)tcpsm_fire(c, k, event);
+    /*@ assert new_from: c->nlog == \at(c->nlog, Pre) + 1
+            ==> c->log[\at(c->nlog, Pre)].from == \at(c->state, Pre); */
+    /*@ assert new_to: c->nlog == \at(c->nlog, Pre) + 1 ==> c->log[\at(c->nlog, Pre)].to == c->state; */
+    /*@ assert new_legal: c->nlog == \at(c->nlog, Pre) + 1
+            ==> legal_transition(c->log[\at(c->nlog, Pre)].from, c->log[\at(c->nlog, Pre)].to); */
+    /*@ assert none: c->nlog == \at(c->nlog, Pre) ==> c->state == \at(c->state, Pre); */
+    /*@ assert kept0: \at(c->nlog, Pre) > 0 ==> (c->log[0].from == \at(c->log[0].from, Pre)
+                                                 && c->log[0].to == \at(c->log[0].to, Pre)); */
+    /*@ assert kept1: \at(c->nlog, Pre) > 1 ==> (c->log[1].from == \at(c->log[1].from, Pre)
+                                                 && c->log[1].to == \at(c->log[1].to, Pre)); */
+    /*@ assert kept2: \at(c->nlog, Pre) > 2 ==> (c->log[2].from == \at(c->log[2].from, Pre)
+                                                 && c->log[2].to == \at(c->log[2].to, Pre)); */
+}
+
+/* fire() for a row that needs no more than the current state's invariant. */
+/*@ requires mem: valid_tcb(c);
+    requires call: seg_call(c, k);
+    requires event: TCPSM_EV_SEG_ANY <= event <= TCPSM_EV_SEG_FIN || event == TCPSM_EV_CLOSE;
+    requires row: fires_ok(c->state, event);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures table: c->state == (row_of(\old(c->state), event) < 0 ? \old(c->state)
+                                : row_to(row_of(\old(c->state), event)));
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures count: c->nlog <= \old(c->nlog) + 1;
+    ensures log: walk(c, \old(start(c)));
+    ensures frame: (row_of(\old(c->state), event) < 0
+                    || keeps_seq(row_action(row_of(\old(c->state), event))))
+                   ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                        && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                        && c->fin_rcvd == \old(c->fin_rcvd)); */
+static void fire_ok(struct tcpsm_conn *c, const struct call *k, unsigned event)
+{
+    /*@ assert same: row_of(c->state, event) >= 0 && row_to(row_of(c->state, event)) == c->state
+                     ==> tcb_ok_in(c, row_to(row_of(c->state, event))); */
+    fire(c, k, event);
+}
+
+/* fire() for a row to t, whose action needs t's invariant (the caller did
+ * the work). */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires call: seg_call(c, k);
+    requires event: TCPSM_EV_SEG_ANY <= event <= TCPSM_EV_SEG_FIN || event == TCPSM_EV_CLOSE;
+    requires row: fires_to(c->state, event, t);
+    requires ok: tcb_ok_in(c, t);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures table: c->state == t;
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures count: c->nlog == \old(c->nlog) + 1;
+    ensures log: walk(c, \old(start(c)));
+    ensures frame: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                   && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                   && c->fin_rcvd == \old(c->fin_rcvd); */
+static void fire_to(struct tcpsm_conn *c, const struct call *k, unsigned event) /*@ ghost (unsigned t) */
+{
+    fire(c, k, event);
+}
+
+/* fire() for a row that enters TIME-WAIT (its action starts the timer). */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires call: seg_call(c, k);
+    requires event: TCPSM_EV_SEG_ANY <= event <= TCPSM_EV_SEG_FIN;
+    requires row: fires_tw(c->state, event);
+    requires ok: tcb_ok_nt(c, TCPSM_TIME_WAIT);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures table: c->state == TCPSM_TIME_WAIT;
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures count: c->nlog == \old(c->nlog) + 1;
+    ensures log: walk(c, \old(start(c)));
+    ensures frame: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                   && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                   && c->fin_rcvd == \old(c->fin_rcvd); */
+static void fire_tw(struct tcpsm_conn *c, const struct call *k, unsigned event)
+{
+    fire(c, k, event);
+}
+
+/* The log of this call, unrolled, is chain() (a proof step: no code). */
+/*@ requires \valid_read(c) && walk(c, start(c));
+    assigns \nothing;
+    ensures chain(c, 0, start(c)); */
+static void walk_is_chain(const struct tcpsm_conn *c)
+{
+    /*@ assert \forall integer i; 0 <= i < c->nlog ==> i == 0 || i == 1 || i == 2 || i == 3; */
+    (void)c;
+}
+
 /*@ requires \valid_read(a) && \valid_read(b);
     assigns \nothing;
     ensures def: \result <==> (a->family == b->family
@@ -126,38 +409,60 @@ static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
     }
 }
 
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_CLOSED;
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    requires table: fires_ok(TCPSM_CLOSED, TCPSM_EV_SEG_ANY);
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures log: walk(c, \old(start(c))); */
 static void seg_closed(struct tcpsm_conn *c, const struct call *k)
 {
     /* RFC 9293 3.10.7.1: discard; answer anything but a RST with a RST */
     if (k->seg->flags & TCPSM_RST)
         return;
-    (void)tcpsm_fire(c, k, TCPSM_EV_SEG_ANY);
+    fire_ok(c, k, TCPSM_EV_SEG_ANY);
 }
 
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_LISTEN;
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    requires table: listen_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures log: walk(c, \old(start(c))); */
 static void seg_listen(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
     if (seg->flags & TCPSM_RST) {       /* RFC 9293 3.10.7.2 first: ignore */
         c->n_rst_ignored = sat_inc(c->n_rst_ignored);
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_RST);
+        fire_ok(c, k, TCPSM_EV_SEG_RST);
         return;
     }
     if (seg->flags & TCPSM_ACK) {       /* RFC 9293 3.10.7.2 second: <SEQ=SEG.ACK><CTL=RST> */
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_BAD_ACK);
+        fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);
         return;
     }
     if (seg->flags & TCPSM_SYN) {       /* RFC 9293 3.10.7.2 third */
         if (seg->compartment != c->compartment) {
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SECURITY);
+            fire_ok(c, k, TCPSM_EV_SEG_SECURITY);
             return;
         }
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SYN);
+        fire_ok(c, k, TCPSM_EV_SEG_SYN);
         return;
     }
     /* RFC 9293 3.10.7.2 fourth: anything else is dropped */
 }
 
 /* Insert out-of-order text at offset off from RCV.NXT (SHLD-31). */
+/*@ requires mem: \valid(c) && \valid(c->rbuf + (0 .. c->rcap - 1))
+                  && \separated(c, c->rbuf + (0 .. c->rcap - 1));
+    requires text: \valid_read(text + (0 .. tlen - 1))
+                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
+    requires ok: recv_ok(c);
+    requires win: 0 < off && 0 < tlen && off + tlen <= rcv_wnd_l(c);
+    assigns c->rbuf[0 .. c->rcap - 1], c->ooo[0 .. 7], c->nooo;
+    ensures ok: recv_ok(c); */
 static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, uint32_t tlen)
 {
     uint32_t end = off + tlen, i, j;
@@ -169,8 +474,16 @@ static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, u
         tlen = end - off;
     }
     /* Find the ranges the new one touches (overlaps or abuts). */
+    /*@ loop invariant 0 <= i <= c->nooo;
+        loop invariant before: \forall integer x; 0 <= x < i ==> ooo_end(c, x) < off;
+        loop assigns i;
+        loop variant c->nooo - i; */
     for (i = 0; i < c->nooo && c->ooo[i].off + c->ooo[i].len < off; i++)
         ;
+    /*@ loop invariant i <= j <= c->nooo;
+        loop invariant touch: \forall integer x; i <= x < j ==> c->ooo[x].off <= end;
+        loop assigns j;
+        loop variant c->nooo - j; */
     for (j = i; j < c->nooo && c->ooo[j].off <= end; j++)
         ;
     if (i == j && c->nooo >= TCPSM_OOO_MAX)
@@ -183,11 +496,29 @@ static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, u
         uint32_t gone = j - i - 1u, m;
         c->ooo[i].off = lo;
         c->ooo[i].len = hi - lo;
+        /*@ loop invariant i + 1 <= m && m + gone <= c->nooo;
+            loop invariant moved: \forall integer x; i + 1 <= x < m
+                ==> (c->ooo[x].off == \at(c->ooo[x + gone].off, LoopEntry)
+                     && c->ooo[x].len == \at(c->ooo[x + gone].len, LoopEntry));
+            loop invariant still: \forall integer x; 0 <= x < 8 && (x <= i || m <= x)
+                ==> (c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
+                     && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
+            loop assigns m, c->ooo[i + 1 .. 7];
+            loop variant c->nooo - m; */
         for (m = i + 1u; m + gone < c->nooo; m++)
             c->ooo[m] = c->ooo[m + gone];
         c->nooo = (uint8_t)(c->nooo - gone);
     } else {                            /* a new range at position i */
         uint32_t m;
+        /*@ loop invariant i <= m <= c->nooo;
+            loop invariant moved: \forall integer x; m < x <= c->nooo
+                ==> (c->ooo[x].off == \at(c->ooo[x - 1].off, LoopEntry)
+                     && c->ooo[x].len == \at(c->ooo[x - 1].len, LoopEntry));
+            loop invariant still: \forall integer x; 0 <= x <= m
+                ==> (c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
+                     && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
+            loop assigns m, c->ooo[i + 1 .. 7];
+            loop variant m; */
         for (m = c->nooo; m > i; m--)
             c->ooo[m] = c->ooo[m - 1u];
         c->ooo[i].off = off;
@@ -198,12 +529,46 @@ static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, u
 
 /* n in-order bytes are in the ring after the unread ones: take them, then
  * whatever out-of-order data has become contiguous. */
+/*@ requires mem: \valid(c);
+    requires ok: recv_ok(c);
+    requires n: c->rcount + n <= c->rcap;
+    assigns c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush, c->ooo_psh,
+            c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
+    ensures ok: recv_ok0(c);
+    ensures grows: \old(c->rcount) + n <= c->rcount;
+    ensures delivery: c->rcount - \old(c->rcount) == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
 static void rcv_advance(struct tcpsm_conn *c, uint32_t n)
 {
+    /*@ loop invariant ring: c->rcap <= 1073741824 && c->rcount + n <= c->rcap
+                             && c->rpush <= c->rcount && c->nooo <= 8;
+        loop invariant ranges: ranges_ok(c, c->nooo);
+        loop invariant fin: c->ooo_fin != 0 ==> (c->ooo_fin_off < rcv_wnd_l(c)
+                                                 && c->ooo_fin_off >= last_end(c, c->nooo));
+        loop invariant psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c));
+        loop invariant grows: \at(c->rcount, Pre) + \at(n, Pre) <= c->rcount + n;
+        loop invariant delivery: \at(c->rcount, Pre) <= c->rcount
+                                 && c->rcount - \at(c->rcount, Pre) == seq_sub_l(c->rcv_nxt, \at(c->rcv_nxt, Pre));
+        loop assigns n, c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush, c->ooo_psh,
+                     c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
+        loop variant c->nooo + (n > 0 ? 1 : 0); */
     while (n > 0) {
         uint32_t i, w = 0, before = c->rcount;
         c->rcount += n;
         c->rcv_nxt = seq_add(c->rcv_nxt, n);
+        /*@ loop invariant 0 <= w <= i <= c->nooo;
+            loop invariant done: \forall integer x; 0 <= x < w
+                ==> (c->ooo[x].len > 0 && c->ooo[x].off + c->ooo[x].len <= rcv_wnd_l(c));
+            loop invariant done_gaps: \forall integer x; 0 < x < w ==> c->ooo[x].off > ooo_end(c, x - 1);
+            loop invariant link: w > 0 && i < c->nooo ==> ooo_end(c, w - 1) + n < c->ooo[i].off;
+            loop invariant below: w > 0 ==> ooo_end(c, w - 1) + n <= \at(last_end(c, c->nooo), LoopEntry);
+            loop invariant todo: \forall integer x; i <= x < c->nooo
+                ==> (c->ooo[x].len > 0 && c->ooo[x].off > 0
+                     && c->ooo[x].off + c->ooo[x].len <= rcv_wnd_l(c) + n
+                     && c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
+                     && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
+            loop invariant todo_gaps: \forall integer x; i < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1);
+            loop assigns i, w, c->ooo[0 .. 7];
+            loop variant c->nooo - i; */
         for (i = 0; i < c->nooo; i++) {
             struct tcpsm_range r = c->ooo[i];
             if (r.off + r.len <= n)
@@ -234,6 +599,15 @@ static void rcv_advance(struct tcpsm_conn *c, uint32_t n)
         n = 0;
         if (c->nooo > 0 && c->ooo[0].off == 0) {
             n = c->ooo[0].len;
+            /*@ loop invariant 1 <= i <= c->nooo;
+                loop invariant moved: \forall integer x; 0 <= x < i - 1
+                    ==> (c->ooo[x].off == \at(c->ooo[x + 1].off, LoopEntry)
+                         && c->ooo[x].len == \at(c->ooo[x + 1].len, LoopEntry));
+                loop invariant still: \forall integer x; i - 1 <= x < 8
+                    ==> (c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
+                         && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
+                loop assigns i, c->ooo[0 .. 6];
+                loop variant c->nooo - i; */
             for (i = 1; i < c->nooo; i++)
                 c->ooo[i - 1u] = c->ooo[i];
             c->nooo--;
@@ -242,6 +616,19 @@ static void rcv_advance(struct tcpsm_conn *c, uint32_t n)
 }
 
 /* RFC 9293 3.10.7.4 eighth: the FIN at RCV.NXT. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok0(c);
+    requires st: c->state == TCPSM_ESTABLISHED || c->state == TCPSM_FIN_WAIT_1
+                 || c->state == TCPSM_FIN_WAIT_2 || c->state == TCPSM_CLOSE_WAIT
+                 || c->state == TCPSM_LAST_ACK || c->state == TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    requires table: fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures state: c->state == fin_target(\old(c->state));
+    ensures fin: c->fin_rcvd != 0;
+    ensures log: walk(c, \old(start(c))) && c->nlog == \old(c->nlog) + 1; */
 static void take_fin(struct tcpsm_conn *c, const struct call *k)
 {
     c->rcv_nxt = seq_add(c->rcv_nxt, 1u);  /* advance RCV.NXT over the FIN */
@@ -251,10 +638,32 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
     c->nooo = 0;
     c->rpush = c->rcount;                   /* FIN implies PUSH */
     c->ack_now = true;                      /* acknowledge the FIN */
-    (void)tcpsm_fire(c, k, TCPSM_EV_SEG_FIN);
+    /*@ assert recv: recv_ok(c); */
+    /*@ assert flags: flags_ok_in(c, fin_target(c->state)); */
+    /*@ assert rest: send_ok_in(c, fin_target(c->state)) && peer_ok_in(c, fin_target(c->state)); */
+    if (c->state == TCPSM_FIN_WAIT_2 || c->state == TCPSM_TIME_WAIT)
+        fire_tw(c, k, TCPSM_EV_SEG_FIN);   /* start (or restart) the 2 MSL timeout */
+    else
+        fire_to(c, k, TCPSM_EV_SEG_FIN)
+            /*@ ghost (c->state == TCPSM_ESTABLISHED ? TCPSM_CLOSE_WAIT
+                       : c->state == TCPSM_FIN_WAIT_1 ? TCPSM_CLOSING : c->state) */;
 }
 
 /* Steps six to eight of 3.10.7.4 for the trimmed segment. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING;
+    requires call: seg_call(c, k);
+    requires text: tlen > 0 ==> (\valid_read(text + (0 .. tlen - 1))
+                                 && \separated(text + (0 .. tlen - 1), c, c->sbuf + (0 .. c->scap - 1),
+                                               c->rbuf + (0 .. c->rcap - 1)));
+    requires win: tlen > 0 ==> seq_sub_l(seq, c->rcv_nxt) + tlen <= rcv_wnd_l(c);
+    requires fin_win: fin ==> seq_sub_l(seq, c->rcv_nxt) + tlen < rcv_wnd_l(c);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    requires table: fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
+    ensures valid: valid_tcb(c);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1; */
 static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t seq,
                             const uint8_t *text, uint32_t tlen, bool fin)
 {
@@ -288,6 +697,8 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
         }
         c->ack_now = true;              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
     }
+    /*@ assert text_done: tcb_ok0(c) && c->state == \at(c->state, Pre) && c->nlog == \at(c->nlog, Pre)
+                          && walk(c, \at(start(c), Pre)); */
 
     /* Eighth, the FIN bit (never in CLOSED, LISTEN, SYN-SENT) */
     if (fin && !c->fin_rcvd) {
@@ -299,6 +710,11 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
             if (!c->ooo_fin || off < c->ooo_fin_off) {
                 c->ooo_fin = true;      /* SHLD-31: the FIN waits for the gap */
                 c->ooo_fin_off = off;
+                /*@ loop invariant 0 <= c->nooo <= \at(c->nooo, LoopEntry);
+                    loop invariant after: \forall integer x; c->nooo <= x < \at(c->nooo, LoopEntry)
+                                          ==> c->ooo[x].off >= off;
+                    loop assigns c->nooo;
+                    loop variant c->nooo; */
                 while (c->nooo > 0 && c->ooo[c->nooo - 1u].off >= off)
                     c->nooo--;          /* nothing may follow the FIN */
                 if (c->nooo > 0 && c->ooo[c->nooo - 1u].off + c->ooo[c->nooo - 1u].len > off)
@@ -313,6 +729,14 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
         take_fin(c, k);                 /* the gap before a held FIN has filled */
 }
 
+/* 3.10.7.3, SYN-SENT. */
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_SYN_SENT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: syn_sent_rows && fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
+    ensures valid: valid_tcb(c);
+    ensures log: walk(c, \old(start(c))); */
 static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
@@ -321,7 +745,7 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
     if (seg->flags & TCPSM_ACK) {       /* RFC 9293 3.10.7.3 first */
         if (seq_le(seg->ack, c->iss) || seq_gt(seg->ack, c->snd_nxt)) {
             if (!(seg->flags & TCPSM_RST))
-                (void)tcpsm_fire(c, k, TCPSM_EV_SEG_BAD_ACK);    /* <SEQ=SEG.ACK><CTL=RST> */
+                fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);    /* <SEQ=SEG.ACK><CTL=RST> */
             return;
         }
         ack_ok = seq_lt(c->snd_una, seg->ack) && seq_le(seg->ack, c->snd_nxt);
@@ -330,13 +754,13 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
         /* RCV.NXT is not known before the SYN: the acceptable ACK (exactly
          * SND.NXT here) is what authenticates the RST. */
         if (ack_ok)
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_RST);            /* "connection reset" */
+            fire_ok(c, k, TCPSM_EV_SEG_RST);            /* "connection reset" */
         else
             c->n_rst_ignored = sat_inc(c->n_rst_ignored);
         return;
     }
     if (seg->compartment != c->compartment) {  /* RFC 9293 3.10.7.3 third */
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SECURITY);
+        fire_ok(c, k, TCPSM_EV_SEG_SECURITY);
         return;
     }
     if (!(seg->flags & TCPSM_SYN))     /* RFC 9293 3.10.7.3 fifth */
@@ -347,7 +771,8 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
         c->rcv_nxt = seq_add(seg->seq, 1u);
         tcpsm_take_mss(c, seg);
         ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SYN_ACK);            /* -> ESTABLISHED */
+        /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+        fire_to(c, k, TCPSM_EV_SEG_SYN_ACK) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
         /* other controls or text: continue at the sixth step (URG), with
          * the text trimmed to the receive window */
         tlen = min32(seg->len, rcv_wnd(c));
@@ -355,7 +780,7 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
         continue_at_urg(c, k, c->rcv_nxt, k->payload, tlen, fin);
         return;
     }
-    (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SYN);                    /* simultaneous open (MUST-10) */
+    fire_ok(c, k, TCPSM_EV_SEG_SYN);                    /* simultaneous open (MUST-10) */
 }
 
 /*@ requires \valid_read(c) && \valid_read(seg) && seg->len <= 65535;
@@ -367,6 +792,88 @@ static bool wants_time_wait_fin(const struct tcpsm_conn *c, const struct tcpsm_s
            && seq_add(seg->seq, seg_len(seg)) == c->rcv_nxt;
 }
 
+/* RFC 9293 3.10.7.4 fifth, the ACK field, for a segment with ACK set: true
+ * when the segment goes on to the sixth step.  SND.UNA advances before
+ * the row that leaves SYN-RECEIVED, so that the row starts from a TCB
+ * valid in ESTABLISHED (the action only records the window). */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_SYN_RECEIVED <= c->state <= TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: early_rows(c->state) && early_rows(TCPSM_ESTABLISHED) && ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= 2;
+    ensures go: \result != 0
+                ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING
+                     && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                     && c->fin_rcvd == \old(c->fin_rcvd)); */
+static bool ack_check(struct tcpsm_conn *c, const struct call *k)
+{
+    const struct tcpsm_segment *seg = k->seg;
+    if (c->state == TCPSM_SYN_RECEIVED) {
+        if (!(seq_lt(c->snd_una, seg->ack) && seq_le(seg->ack, c->snd_nxt))) {
+            fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);        /* <SEQ=SEG.ACK><CTL=RST> */
+            return false;
+        }
+        ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
+        /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+        fire_to(c, k, TCPSM_EV_SEG_ACK_OF_SYN) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
+    } else if (c->cfg.rfc5961_ack) {
+        /* RFC 5961 5.2: SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT */
+        uint32_t lo = seq_sub(c->snd_una, c->max_snd_wnd);
+        if (seq_sub(seg->ack, lo) > seq_sub(c->snd_nxt, lo)) {
+            c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
+            fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);
+            return false;
+        }
+    }
+    if (seq_gt(seg->ack, c->snd_nxt)) { /* ACK of something not yet sent */
+        c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
+        fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);
+        return false;
+    }
+    if (seq_lt(c->snd_una, seg->ack))
+        ack_advance(c, k->now, seg->ack);
+    /* SND.WND update (SND.WL1/SND.WL2 guard against old segments) */
+    if (seq_le(c->snd_una, seg->ack)
+        && (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_le(c->snd_wl2, seg->ack)))) {
+        c->snd_wnd = seg->wnd;
+        c->snd_wl1 = seg->seq;
+        c->snd_wl2 = seg->ack;
+        if (seg->wnd > c->max_snd_wnd)
+            c->max_snd_wnd = seg->wnd;
+    }
+    /*@ assert acked: tcb_ok(c)
+            || (c->fin_acked != 0 && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                                      || c->state == TCPSM_LAST_ACK)); */
+    if (c->close_deferred && c->state == TCPSM_ESTABLISHED)
+        fire_ok(c, k, TCPSM_EV_CLOSE);  /* the CLOSE queued in SYN-RECEIVED */
+    if (c->fin_acked && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                         || c->state == TCPSM_LAST_ACK)) {
+        if (c->state == TCPSM_FIN_WAIT_1)
+            fire_to(c, k, TCPSM_EV_SEG_ACK_OF_FIN) /*@ ghost (TCPSM_FIN_WAIT_2) */;
+        else if (c->state == TCPSM_CLOSING)
+            fire_tw(c, k, TCPSM_EV_SEG_ACK_OF_FIN);
+        else
+            fire_ok(c, k, TCPSM_EV_SEG_ACK_OF_FIN);
+        if (c->state == TCPSM_CLOSED)
+            return false;               /* LAST-ACK: TCB deleted */
+    } else if (c->state == TCPSM_CLOSING) {
+        return false;                   /* CLOSING: otherwise ignore the segment */
+    }
+    return true;
+}
+
+/* 3.10.7.4, SYN-RECEIVED and the synchronized states. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_SYN_RECEIVED <= c->state <= TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: early_rows(c->state) && early_rows(TCPSM_ESTABLISHED) && ack_rows && fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
+    ensures valid: valid_tcb(c);
+    ensures log: walk(c, \old(start(c))); */
 static void seg_other(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
@@ -405,14 +912,14 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
             /* RFC 9293 3.10.7.4 TIME-WAIT: a retransmitted FIN is
              * acknowledged and restarts the 2 MSL timeout */
             c->ack_now = true;
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_FIN);
+            fire_tw(c, k, TCPSM_EV_SEG_FIN);
             return;
         } else {
             if (seg->flags & TCPSM_RST) {
                 c->n_rst_ignored = sat_inc(c->n_rst_ignored);     /* RFC 5961 3.2: out of window, silently */
                 return;
             }
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_UNACCEPTABLE);   /* ACK and drop */
+            fire_ok(c, k, TCPSM_EV_SEG_UNACCEPTABLE);   /* ACK and drop */
             return;
         }
     }
@@ -446,41 +953,45 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     }
     if (syn)
         seq = seq_add(seq, 1u);         /* text starts after the SYN */
+    /*@ assert trimmed: (tlen > 0 ==> seq_sub_l(seq, c->rcv_nxt) + tlen <= wnd)
+                        && (fin ==> seq_sub_l(seq, c->rcv_nxt) + tlen < wnd)
+                        && tlen <= k->seg->len
+                        && (tlen > 0 ==> text == k->payload + (k->seg->len - tlen)); */
 
     /* Second, check the RST bit */
     if (seg->flags & TCPSM_RST) {
         if (c->cfg.rfc5961_rst && seg->seq != c->rcv_nxt) {
             c->n_challenge_acks = sat_inc(c->n_challenge_acks);      /* RFC 5961 3.2: in window, not exact */
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_RST_CHALLENGE);
+            fire_ok(c, k, TCPSM_EV_SEG_RST_CHALLENGE);
             return;
         }
         if (c->state == TCPSM_SYN_RECEIVED && c->passive)
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_RST_PASSIVE);    /* MUST-11: back to LISTEN */
+            fire_ok(c, k, TCPSM_EV_SEG_RST_PASSIVE);    /* MUST-11: back to LISTEN */
         else
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_RST);
+            fire_ok(c, k, TCPSM_EV_SEG_RST);
         return;
     }
 
     /* Third, check security */
     if (seg->compartment != c->compartment) {
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SECURITY);
+        fire_ok(c, k, TCPSM_EV_SEG_SECURITY);
         return;
     }
 
     /* Fourth, check the SYN bit */
     if ((seg->flags & TCPSM_SYN) && !dup_syn) {
         if (c->state == TCPSM_SYN_RECEIVED && c->passive) {
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SYN_PASSIVE);
+            fire_ok(c, k, TCPSM_EV_SEG_SYN_PASSIVE);
             return;
         }
         if (c->cfg.rfc5961_syn) {       /* RFC 5961 4.2: challenge ACK */
             c->n_challenge_acks = sat_inc(c->n_challenge_acks);
             c->n_syn_ignored = sat_inc(c->n_syn_ignored);
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SYN);
+            fire_ok(c, k, TCPSM_EV_SEG_SYN);
             return;
         }
         if (syn) {                      /* RFC 793: a SYN in the window is an error */
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_SYN_RESET);
+            fire_ok(c, k, TCPSM_EV_SEG_SYN_RESET);
             return;
         }
         /* a SYN before the window was trimmed off as an old duplicate */
@@ -489,51 +1000,25 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     /* Fifth, check the ACK field */
     if (!(seg->flags & TCPSM_ACK))
         return;
-    if (c->state == TCPSM_SYN_RECEIVED) {
-        if (!(seq_lt(c->snd_una, seg->ack) && seq_le(seg->ack, c->snd_nxt))) {
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_BAD_ACK);        /* <SEQ=SEG.ACK><CTL=RST> */
-            return;
-        }
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_ACK_OF_SYN);         /* -> ESTABLISHED */
-    } else if (c->cfg.rfc5961_ack) {
-        /* RFC 5961 5.2: SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT */
-        uint32_t lo = seq_sub(c->snd_una, c->max_snd_wnd);
-        if (seq_sub(seg->ack, lo) > seq_sub(c->snd_nxt, lo)) {
-            c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
-            (void)tcpsm_fire(c, k, TCPSM_EV_SEG_BAD_ACK);
-            return;
-        }
-    }
-    if (seq_gt(seg->ack, c->snd_nxt)) { /* ACK of something not yet sent */
-        c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_BAD_ACK);
+    if (!ack_check(c, k))
         return;
-    }
-    if (seq_lt(c->snd_una, seg->ack))
-        ack_advance(c, k->now, seg->ack);
-    /* SND.WND update (SND.WL1/SND.WL2 guard against old segments) */
-    if (seq_le(c->snd_una, seg->ack)
-        && (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_le(c->snd_wl2, seg->ack)))) {
-        c->snd_wnd = seg->wnd;
-        c->snd_wl1 = seg->seq;
-        c->snd_wl2 = seg->ack;
-        if (seg->wnd > c->max_snd_wnd)
-            c->max_snd_wnd = seg->wnd;
-    }
-    if (c->close_deferred && c->state == TCPSM_ESTABLISHED)
-        (void)tcpsm_fire(c, k, TCPSM_EV_CLOSE);  /* the CLOSE queued in SYN-RECEIVED */
-    if (c->fin_acked && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
-                         || c->state == TCPSM_LAST_ACK)) {
-        (void)tcpsm_fire(c, k, TCPSM_EV_SEG_ACK_OF_FIN);
-        if (c->state == TCPSM_CLOSED)
-            return;                     /* LAST-ACK: TCB deleted */
-    } else if (c->state == TCPSM_CLOSING) {
-        return;                         /* CLOSING: otherwise ignore the segment */
-    }
 
     continue_at_urg(c, k, seq, text, tlen, fin);
 }
 
+/*@ requires valid: valid_tcb(c);
+    requires seg: seg == \null || \valid_read(seg);
+    requires apart: seg != \null
+                    ==> \separated(seg, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1));
+    requires payload: seg != \null && payload != \null && seg->len <= 65535
+                      ==> (\valid_read(payload + (0 .. seg->len - 1))
+                           && \separated(payload + (0 .. seg->len - 1), c,
+                                         c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1)));
+    requires table: input_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
+    ensures valid: valid_tcb(c);
+    ensures legal: \result == TCPSM_OK ==> chain(c, 0, \old(c->state));
+    ensures error: \result != TCPSM_OK ==> *c == \old(*c); */
 enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
                            const struct tcpsm_segment *seg, const uint8_t *payload)
 {
@@ -570,5 +1055,6 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
         seg_other(c, &k);
         break;
     }
+    walk_is_chain(c);
     return TCPSM_OK;
 }
