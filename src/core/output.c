@@ -6,6 +6,38 @@
 
 #include "conn_impl.h"
 
+/* What the proof of tcpsm_timer needs from the transition table.  The
+ * engine's proofs see the table opaque (conn_impl.h): the contracts of
+ * tcpsm_row_find/_to/_action say nothing about the timeout events, nor
+ * that legal_transition is reflexive.  These two lemma functions state
+ * those facts (spec/transitions.def, 3.10.8 rows); they are not provable
+ * here (their own goals stay unproved) and are meant to be proven where
+ * the table is visible (table.c, legal_harness.c). */
+/*@ // a due timer's row: USER TIMEOUT deletes, RETRANSMISSION TIMEOUT
+    // retransmits, TIME-WAIT TIMEOUT deletes (and TIME-WAIT has that row)
+  predicate timer_rows(integer s) =
+      (row_of(s, TCPSM_EV_TIMEOUT_USER) < 0
+       || row_action(row_of(s, TCPSM_EV_TIMEOUT_USER)) == TCPSM_A_USER_TIMEOUT)
+      && (row_of(s, TCPSM_EV_TIMEOUT_RTX) < 0
+          || row_action(row_of(s, TCPSM_EV_TIMEOUT_RTX)) == TCPSM_A_RETRANSMIT)
+      && (row_of(s, TCPSM_EV_TIMEOUT_2MSL) < 0
+          || row_action(row_of(s, TCPSM_EV_TIMEOUT_2MSL)) == TCPSM_A_DELETE)
+      && (s == TCPSM_TIME_WAIT ==> row_of(s, TCPSM_EV_TIMEOUT_2MSL) >= 0);
+*/
+
+/*@ ghost
+  /@ requires s < TCPSM_NSTATES;
+     assigns \nothing;
+     ensures timer_rows(s); @/
+  static void timer_rows_lemma(unsigned s) { }
+*/
+
+/*@ ghost
+  /@ assigns \nothing;
+     ensures legal_transition(s, s); @/
+  static void legal_stay(unsigned s) { }
+*/
+
 /*@ requires \valid_read(c) && c->rcount <= c->rcap;
     assigns \nothing;
     ensures \result == \min(c->rcap - c->rcount, 65535); */
@@ -17,7 +49,9 @@ static uint16_t adv_wnd(const struct tcpsm_conn *c)
 /* Bytes of the send ring already sent (between SND.UNA and SND.NXT). */
 /*@ requires \valid_read(c);
     assigns \nothing;
-    ensures bound: \result <= c->scount; */
+    ensures bound: \result <= c->scount;
+    ensures flight: c->syn_acked != 0 && c->fin_sent == 0
+                    ==> \result == \min(seq_sub_l(c->snd_nxt, c->snd_una), c->scount); */
 static uint32_t snd_sent(const struct tcpsm_conn *c)
 {
     uint32_t inflight = seq_sub(c->snd_nxt, c->snd_una);
@@ -31,11 +65,17 @@ static uint32_t snd_sent(const struct tcpsm_conn *c)
 /* Something of ours occupies sequence space and went out: make sure the
  * retransmission and user timers run (3.10.8, RFC 6298 5.1). */
 /*@ requires \valid(c);
+    requires outstanding: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt;
     assigns c->t_rtx, c->t_user;
-    ensures rtx_running: c->t_rtx != 18446744073709551615; */
+    ensures rtx_outstanding: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt;
+    ensures rtx_running: c->snd_una != c->snd_nxt ==> c->t_rtx != 18446744073709551615;
+    ensures rtx_kept: \old(c->t_rtx) != 18446744073709551615 ==> c->t_rtx == \old(c->t_rtx); */
 static void timers_arm(struct tcpsm_conn *c, uint64_t now)
 {
-    if (c->t_rtx == TCPSM_NEVER)
+    /* (nothing outstanding never happens here; the guard keeps the
+     * invariant "a running retransmission timer has something to resend"
+     * evident: see tcpsm_output's SYN case) */
+    if (c->t_rtx == TCPSM_NEVER && c->snd_una != c->snd_nxt)
         c->t_rtx = deadline_after(now, c->rto_us);
     if (c->t_user == TCPSM_NEVER && c->cfg.user_timeout_us != 0)
         c->t_user = deadline_after(now, c->cfg.user_timeout_us);
@@ -58,39 +98,84 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
 }
 
 /*@ requires valid_tcb(c);
-    assigns *c;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state); */
+    behavior user:
+      assumes c->t_user != 18446744073709551615 && now >= c->t_user;
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    behavior msl:
+      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
+      assumes c->t_2msl != 18446744073709551615 && now >= c->t_2msl;
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    behavior rtx:
+      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
+      assumes !(c->t_2msl != 18446744073709551615 && now >= c->t_2msl);
+      assumes c->t_rtx != 18446744073709551615 && now >= c->t_rtx;
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    behavior idle:
+      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
+      assumes !(c->t_2msl != 18446744073709551615 && now >= c->t_2msl);
+      assumes !(c->t_rtx != 18446744073709551615 && now >= c->t_rtx);
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    complete behaviors;
+    disjoint behaviors; */
 enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k = { 0 };
+    enum tcpsm_err e;
+    //@ assert state: c->state < TCPSM_NSTATES;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
+    //@ ghost legal_stay(c->state);
+    //@ ghost timer_rows_lemma(c->state);
     c->nlog = 0;
     k.now = now;
     /* A due timer that the state has no row for is stopped, so that a
      * driver waiting on tcpsm_next_deadline() never spins on it. */
     if (c->t_user != TCPSM_NEVER && now >= c->t_user) {
         c->t_user = TCPSM_NEVER;
-        return tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_USER);
+        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_USER);
+        //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+        return e;
     }
     if (c->t_2msl != TCPSM_NEVER && now >= c->t_2msl) {
         c->t_2msl = TCPSM_NEVER;
-        return tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_2MSL);
+        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_2MSL);
+        //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+        return e;
     }
     if (c->t_rtx != TCPSM_NEVER && now >= c->t_rtx) {
         c->t_rtx = TCPSM_NEVER;
-        if (c->snd_una == c->snd_nxt)
+        if (c->snd_una == c->snd_nxt) {
+            //@ assert stopped: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
             return TCPSM_OK;            /* nothing outstanding */
-        return tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_RTX);   /* re-arms the timer */
+        }
+        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_RTX);   /* re-arms the timer */
+        //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+        return e;
     }
+    //@ assert idle: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
     return TCPSM_OK;
 }
 
+/* f with the control bits `bits` set (the mask says "a byte" to the
+ * prover, which cannot bound an OR). */
+/*@ assigns \nothing; */
+static inline uint8_t with_flags(uint8_t f, unsigned bits)
+{
+    return (uint8_t)((f | bits) & 0xFFu);
+}
+
+/*@ requires \valid_read(c) && \valid(seg) && \separated(c, seg);
+    requires c->rcount <= c->rcap;
+    assigns *seg;
+    ensures len: seg->len == 0;
+    ensures seq: seg->seq == seq; */
 static void seg_header(const struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t flags, uint32_t seq)
 {
     struct tcpsm_segment none = { 0 };
     *seg = none;
+    seg->len = 0;                       /* (none's: WP loses the copy) */
     seg->src = c->local.ip;
     seg->dst = c->remote.ip;
     seg->sport = c->local.port;
@@ -99,7 +184,7 @@ static void seg_header(const struct tcpsm_conn *c, struct tcpsm_segment *seg, ui
     seg->seq = seq;
     seg->flags = flags;
     if (c->state != TCPSM_SYN_SENT) {
-        seg->flags |= TCPSM_ACK;
+        seg->flags = with_flags(seg->flags, TCPSM_ACK);
         seg->ack = c->rcv_nxt;
     }
     seg->wnd = adv_wnd(c);
@@ -107,7 +192,17 @@ static void seg_header(const struct tcpsm_conn *c, struct tcpsm_segment *seg, ui
 
 /* A data segment of len bytes from ring offset off (seq), with PSH, URG
  * and FIN as they apply. */
-static void data_segment(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf,
+/*@ requires mem: \valid_read(c) && \valid(seg) && \separated(c, seg)
+                  && \valid_read(c->sbuf + (0 .. c->scap - 1)) && \valid(buf + (0 .. len - 1));
+    requires apart: \separated(buf + (0 .. len - 1), c, seg, c->sbuf + (0 .. c->scap - 1))
+                    && \separated(seg, c->sbuf + (0 .. c->scap - 1));
+    requires ring: c->scap <= 1073741824 && c->scount <= c->scap
+                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0)
+                   && off <= c->scount && len <= c->scount - off;
+    requires rcv: c->rcount <= c->rcap;
+    assigns *seg, buf[0 .. len - 1];
+    ensures len: seg->len == len; */
+static void data_segment(const struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf,
                          uint32_t seq, uint32_t off, uint32_t len, bool fin)
 {
     seg_header(c, seg, fin ? TCPSM_FIN : 0u, seq);
@@ -115,15 +210,125 @@ static void data_segment(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_
     seg->len = len;
     /* RFC 9293 3.9.1.2: PSH on the segment that carries the push point */
     if (c->snd_psh && len > 0 && seq_sub(c->snd_psh_seq, seq) >= 1u && seq_sub(c->snd_psh_seq, seq) <= len)
-        seg->flags |= TCPSM_PSH;
+        seg->flags = with_flags(seg->flags, TCPSM_PSH);
     /* RFC 9293 3.10.2: the urgent pointer in outgoing segments */
     if (c->snd_urg && seq_lt(seq, c->snd_up)) {
         uint32_t up = seq_sub(c->snd_up, seq);
-        seg->flags |= TCPSM_URG;
+        seg->flags = with_flags(seg->flags, TCPSM_URG);
         seg->urp = (uint16_t)min32(up, 0xFFFFu);
     }
 }
 
+/* 1. The oldest RST reply: out of the queue into *seg. */
+/*@ requires valid_tcb(c) && c->nreply > 0;
+    requires \valid(seg) && \separated(seg, c);
+    assigns *seg, c->reply[0 .. 3], c->nreply;
+    ensures valid: valid_tcb(c);
+    ensures len: seg->len == 0; */
+static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
+{
+    const struct tcpsm_reply *r = &c->reply[0];
+    struct tcpsm_segment none = { 0 };
+    uint8_t i, n = c->nreply;
+    *seg = none;
+    seg->len = 0;                       /* (none's: WP loses the copy) */
+    seg->src = r->src;
+    seg->dst = r->dst;
+    seg->sport = r->sport;
+    seg->dport = r->dport;
+    seg->flags = r->flags;
+    seg->seq = r->seq;
+    seg->ack = r->ack;
+    seg->compartment = c->compartment;
+    /*@ loop invariant 1 <= i <= n;
+        loop assigns i, c->reply[0 .. 3];
+        loop variant n - i; */
+    for (i = 1; i < n; i++)
+        c->reply[i - 1u] = c->reply[i];
+    c->nreply = (uint8_t)(n - 1u);
+}
+
+/* 2. Our SYN or SYN,ACK, new or retransmitted. */
+/*@ requires valid_tcb(c) && !unbound(c) && c->syn_acked == 0;
+    requires \valid(seg) && \separated(seg, c);
+    assigns *seg, c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user;
+    ensures valid: valid_tcb(c);
+    ensures len: seg->len == 0; */
+static void out_syn(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *seg)
+{
+    seg_header(c, seg, TCPSM_SYN, c->iss);
+    seg->opt.has_mss = true;        /* RFC 9293 3.7.1 (MUST-14 is a SHOULD-send; we do) */
+    seg->opt.mss = c->cfg.mss;
+    c->syn_unsent = false;
+    c->rtx_pending = false;
+    if (c->state != TCPSM_SYN_SENT) /* the segment carries an ACK (seg_header) */
+        c->ack_now = false;
+    timers_arm(c, now);
+}
+
+/* 4. len new bytes from ring offset sent (= SND.NXT - SND.UNA), with our
+ * FIN when fin. */
+/*@ requires tcb: valid_tcb(c) && !unbound(c);
+    requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
+    requires buf: \valid(buf + (0 .. len - 1))
+                  && \separated(buf + (0 .. len - 1), c, seg, c->sbuf + (0 .. c->scap - 1));
+    requires flags: c->syn_acked != 0 && c->fin_sent == 0 && (fin ==> c->fin_queued != 0);
+    requires sent: sent == seq_sub_l(c->snd_nxt, c->snd_una);
+    requires len: 0 < len <= c->scount - sent && len <= 65535;
+    assigns *seg, buf[0 .. len - 1], c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
+    ensures valid: valid_tcb(c);
+    ensures len: seg->len == len;
+    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == len + (fin ? 1 : 0);
+    ensures flight: seq_sub_l(c->snd_nxt, c->snd_una)
+                    == seq_sub_l(\old(c->snd_nxt), c->snd_una) + len + (fin ? 1 : 0); */
+static void out_data(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *seg, uint8_t *buf,
+                     uint32_t sent, uint32_t len, bool fin)
+{
+    uint32_t n = len + (fin ? 1u : 0u);
+    data_segment(c, seg, buf, c->snd_nxt, sent, len, fin);
+    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_nxt) == n;
+    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_una) == sent + n;
+    c->snd_nxt = seq_add(c->snd_nxt, n);
+    if (fin)
+        c->fin_sent = true;
+    c->ack_now = false;
+    timers_arm(c, now);
+}
+
+/* 5. our FIN, all data sent (RFC 9293 3.10.4). */
+/*@ requires tcb: valid_tcb(c) && !unbound(c);
+    requires seg: \valid(seg) && \separated(seg, c);
+    requires flags: c->fin_queued != 0 && c->fin_sent == 0;
+    assigns *seg, c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
+    ensures valid: valid_tcb(c);
+    ensures len: seg->len == 0;
+    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == 1;
+    ensures flight: seq_sub_l(c->snd_nxt, c->snd_una) == seq_sub_l(\old(c->snd_nxt), c->snd_una) + 1; */
+static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *seg)
+{
+    seg_header(c, seg, TCPSM_FIN, c->snd_nxt);
+    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, 1), c->snd_nxt) == 1;
+    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, 1), c->snd_una) == seq_sub_l(c->snd_nxt, c->snd_una) + 1;
+    c->snd_nxt = seq_add(c->snd_nxt, 1u);
+    c->fin_sent = true;
+    c->ack_now = false;
+    timers_arm(c, now);
+}
+
+/*@ requires tcb: valid_tcb(c);
+    requires seg: seg == \null || (\valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1)));
+    requires buf: buf == \null || (\valid(buf + (0 .. cap - 1))
+                    && \separated(buf + (0 .. cap - 1), c, c->sbuf + (0 .. c->scap - 1))
+                    && (seg != \null ==> \separated(buf + (0 .. cap - 1), seg)));
+    assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
+            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
+    ensures valid: valid_tcb(c);
+    ensures state: c->state == \old(c->state);
+    ensures una: c->snd_una == \old(c->snd_una);
+    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
+    ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
+    ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
+    ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY || \result == TCPSM_ERR_INVAL; */
 enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
                             struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
@@ -133,21 +338,7 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
 
     /* 1. RST replies, oldest first */
     if (c->nreply > 0) {
-        const struct tcpsm_reply *r = &c->reply[0];
-        struct tcpsm_segment none = { 0 };
-        uint8_t i;
-        *seg = none;
-        seg->src = r->src;
-        seg->dst = r->dst;
-        seg->sport = r->sport;
-        seg->dport = r->dport;
-        seg->flags = r->flags;
-        seg->seq = r->seq;
-        seg->ack = r->ack;
-        seg->compartment = c->compartment;
-        for (i = 1; i < c->nreply; i++)
-            c->reply[i - 1u] = c->reply[i];
-        c->nreply--;
+        out_reply(c, seg);
         return TCPSM_OK;
     }
     if (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN) {
@@ -157,14 +348,7 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
 
     /* 2. our SYN or SYN,ACK: new, or retransmitted */
     if (!c->syn_acked && (c->syn_unsent || c->rtx_pending)) {
-        seg_header(c, seg, TCPSM_SYN, c->iss);
-        seg->opt.has_mss = true;        /* RFC 9293 3.7.1 (MUST-14 is a SHOULD-send; we do) */
-        seg->opt.mss = c->cfg.mss;
-        c->syn_unsent = false;
-        c->rtx_pending = false;
-        if (seg->flags & TCPSM_ACK)
-            c->ack_now = false;
-        timers_arm(c, now);
+        out_syn(c, now, seg);
         return TCPSM_OK;
     }
     if (c->state == TCPSM_SYN_SENT)
@@ -192,23 +376,14 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
         uint32_t len = min32(min32(unsent, room), min32(c->snd_mss, cap));
         if (len > 0) {
             bool fin = c->fin_queued && len == unsent;
-            data_segment(c, seg, buf, c->snd_nxt, sent, len, fin);
-            c->snd_nxt = seq_add(c->snd_nxt, len + (fin ? 1u : 0u));
-            if (fin)
-                c->fin_sent = true;
-            c->ack_now = false;
-            timers_arm(c, now);
+            out_data(c, now, seg, buf, sent, len, fin);
             return TCPSM_OK;
         }
     }
 
     /* 5. our FIN once every queued byte went out (RFC 9293 3.10.4) */
     if (c->fin_queued && !c->fin_sent && unsent == 0) {
-        seg_header(c, seg, TCPSM_FIN, c->snd_nxt);
-        c->snd_nxt = seq_add(c->snd_nxt, 1u);
-        c->fin_sent = true;
-        c->ack_now = false;
-        timers_arm(c, now);
+        out_fin(c, now, seg);
         return TCPSM_OK;
     }
 
