@@ -370,17 +370,20 @@ static void set_state(struct tcpsm_conn *c, int row, unsigned event)
  * bigger functions: the prover pays for it in every goal after it). */
 /*@ requires \valid(c);
     assigns c->remote;
-    ensures c->remote.port == c->open_remote.port
-            && c->remote.ip.family == c->open_remote.ip.family; */
+    ensures peer: c->remote.port == c->open_remote.port
+                  && c->remote.ip.family == c->open_remote.ip.family;
+    ensures closed: \old(tcb_ok_in(c, TCPSM_CLOSED)) ==> tcb_ok_in(c, TCPSM_CLOSED); */
 static void remote_from_open(struct tcpsm_conn *c)
 {
     c->remote = c->open_remote;
 }
 
-/*@ requires \valid(c) && \valid_read(o) && \separated(c, o);
+/*@ requires mem: tcb_mem(c) && shape_ok(c) && \valid_read(o) && \separated(c, o);
     assigns c->local, c->open_remote, c->remote, c->iss, c->compartment;
-    ensures c->remote.port == c->open_remote.port
-            && c->remote.ip.family == c->open_remote.ip.family; */
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures peer: c->remote.port == c->open_remote.port
+                  && c->remote.ip.family == c->open_remote.ip.family;
+    ensures kept: c->state == \old(c->state); */
 static void bind_open(struct tcpsm_conn *c, const struct tcpsm_open *o)
 {
     c->local = o->local;
@@ -391,13 +394,17 @@ static void bind_open(struct tcpsm_conn *c, const struct tcpsm_open *o)
 }
 
 /* RFC 9293 3.10.1: SND.UNA <- ISS, SND.NXT <- ISS+1, SYN queued. */
-/*@ requires \valid(c);
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires unbound: tcb_ok_in(c, TCPSM_CLOSED);
     assigns c->passive, c->remote, c->snd_una, c->snd_nxt, c->syn_acked, c->syn_unsent;
-    ensures c->snd_una == c->iss && c->snd_nxt == seq_add_l(c->iss, 1) && c->syn_acked == 0; */
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT);
+    ensures kept: c->state == \old(c->state);
+    ensures seq: c->snd_una == c->iss && c->snd_nxt == seq_add_l(c->iss, 1) && c->syn_acked == 0; */
 static void start_active(struct tcpsm_conn *c)
 {
-    c->passive = false;
     remote_from_open(c);
+    c->passive = false;
     c->snd_una = c->iss;
     c->snd_nxt = seq_add(c->iss, 1u);
     c->syn_acked = false;
@@ -543,8 +550,8 @@ static void to_listen(struct tcpsm_conn *c)
     ensures ok: tcb_ok_in(c, TCPSM_LISTEN); */
 static void act_listen(struct tcpsm_conn *c, const struct tcpsm_open *o)
 {
-    tcb_clear(c);
     bind_open(c, o);
+    tcb_clear_conn(c);
     c->passive = true;
 }
 
@@ -562,8 +569,8 @@ static void act_listen(struct tcpsm_conn *c, const struct tcpsm_open *o)
     ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT); */
 static void act_connect(struct tcpsm_conn *c, const struct tcpsm_open *o)
 {
-    tcb_clear(c);
     bind_open(c, o);
+    tcb_clear_conn(c);
     start_active(c);
 }
 
