@@ -372,7 +372,8 @@ static void set_state(struct tcpsm_conn *c, int row, unsigned event)
     assigns c->remote;
     ensures peer: c->remote.port == c->open_remote.port
                   && c->remote.ip.family == c->open_remote.ip.family;
-    ensures closed: \old(tcb_ok_in(c, TCPSM_CLOSED)) ==> tcb_ok_in(c, TCPSM_CLOSED); */
+    ensures closed: \old(tcb_ok_in(c, TCPSM_CLOSED)) ==> tcb_ok_in(c, TCPSM_CLOSED);
+    ensures mem: \old(tcb_mem(c) && shape_ok(c)) ==> (tcb_mem(c) && shape_ok(c)); */
 static void remote_from_open(struct tcpsm_conn *c)
 {
     c->remote = c->open_remote;
@@ -421,7 +422,10 @@ static void start_active(struct tcpsm_conn *c)
                   || (\valid(k->accepted) && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)));
     assigns c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
             c->sbuf[0 .. c->scap - 1], k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
-    ensures grows: \old(c->scount) <= c->scount <= c->scap; */
+    ensures grows: \old(c->scount) <= c->scount <= c->scap;
+    ensures syn_sent: \old(tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_SENT))
+                      ==> (tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_SENT));
+    ensures same: \old(tcb_mem(c) && tcb_ok(c) && !unbound(c)) ==> (tcb_mem(c) && tcb_ok(c)); */
 static enum tcpsm_err queue_send(struct tcpsm_conn *c, const struct call *k)
 {
     uint32_t space = c->scap - c->scount;
@@ -527,9 +531,9 @@ void tcpsm_take_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures listen: tcb_ok_in(c, TCPSM_LISTEN); */
 static void to_listen(struct tcpsm_conn *c)
 {
+    c->passive = true;
     remote_from_open(c);
     tcb_clear_conn(c);
-    c->passive = true;
 }
 
 /* ---------------------------------------------------------------------- */
