@@ -377,7 +377,9 @@ static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wn
     ensures syn: c->syn_acked != 0;
     ensures fin: (c->fin_acked != 0 ==> c->fin_sent != 0)
                  && (\old(c->fin_acked) != 0 ==> c->fin_acked != 0);
-    ensures rtx: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt; */
+    ensures rtx: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt;
+    ensures fin_done: c->fin_acked != 0 && \old(c->fin_acked) == 0
+                      ==> (c->snd_una == c->snd_nxt && c->scount == 0); */
 static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
 {
     uint32_t n = seq_sub(ack, c->snd_una);
@@ -771,6 +773,11 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
         c->rcv_nxt = seq_add(seg->seq, 1u);
         tcpsm_take_mss(c, seg);
         ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
+        /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
+        /*@ assert est_flags: flags_ok_in(c, TCPSM_ESTABLISHED); */
+        /*@ assert est_timers: timers_ok_in(c, TCPSM_ESTABLISHED); */
+        /*@ assert est_rest: recv_ok(c) && config_ok(c) && c->snd_mss != 0
+                             && peer_ok_in(c, TCPSM_ESTABLISHED); */
         /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
         fire_to(c, k, TCPSM_EV_SEG_SYN_ACK) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
         /* other controls or text: continue at the sixth step (URG), with
@@ -817,6 +824,11 @@ static bool ack_check(struct tcpsm_conn *c, const struct call *k)
             return false;
         }
         ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
+        /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
+        /*@ assert est_flags: flags_ok_in(c, TCPSM_ESTABLISHED); */
+        /*@ assert est_timers: timers_ok_in(c, TCPSM_ESTABLISHED); */
+        /*@ assert est_rest: recv_ok(c) && config_ok(c) && c->snd_mss != 0
+                             && peer_ok_in(c, TCPSM_ESTABLISHED); */
         /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
         fire_to(c, k, TCPSM_EV_SEG_ACK_OF_SYN) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
     } else if (c->cfg.rfc5961_ack) {
@@ -1006,38 +1018,26 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     continue_at_urg(c, k, seq, text, tlen, fin);
 }
 
-/*@ requires valid: valid_tcb(c);
-    requires seg: seg == \null || \valid_read(seg);
-    requires apart: seg != \null
-                    ==> \separated(seg, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1));
-    requires payload: seg != \null && payload != \null && seg->len <= 65535
+/* The segment's walk through 3.10.7, once tcpsm_input has checked the
+ * arguments and the sockets (the call record lives here, so that
+ * tcpsm_input's own post-state has no local to forget). */
+/*@ requires valid: valid_tcb(c) && c->nlog == 0;
+    requires seg: \valid_read(seg) && seg->len <= 65535
+                  && \separated(seg, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1));
+    requires payload: seg->len > 0
                       ==> (\valid_read(payload + (0 .. seg->len - 1))
                            && \separated(payload + (0 .. seg->len - 1), c,
                                          c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1)));
     requires table: input_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
-    ensures valid: valid_tcb(c);
-    ensures legal: \result == TCPSM_OK ==> chain(c, 0, \old(c->state));
-    ensures error: \result != TCPSM_OK ==> *c == \old(*c); */
-enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
-                           const struct tcpsm_segment *seg, const uint8_t *payload)
+    ensures ok: tcb_ok(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(c->state)); */
+static void input_walk(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                       const uint8_t *payload)
 {
     struct call k = { 0 };
-    if (!call_ok(c) || seg == NULL || (payload == NULL && seg->len != 0) || seg->len > 0xFFFFu)
-        return TCPSM_ERR_INVAL;
-    switch (c->state) {
-    case TCPSM_CLOSED:
-        break;
-    case TCPSM_LISTEN:
-        if (!local_matches(&c->local, seg) || !remote_matches(&c->open_remote, seg))
-            return TCPSM_ERR_NOT_FOR_US;
-        break;
-    default:
-        if (!local_matches(&c->local, seg) || !remote_matches(&c->remote, seg))
-            return TCPSM_ERR_NOT_FOR_US;
-        break;
-    }
-    c->nlog = 0;
     k.now = now;
     k.seg = seg;
     k.payload = payload;
@@ -1055,6 +1055,40 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
         seg_other(c, &k);
         break;
     }
+}
+
+/*@ requires valid: valid_tcb(c);
+    requires seg: seg == \null || \valid_read(seg);
+    requires apart: seg != \null
+                    ==> \separated(seg, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1));
+    requires payload: seg != \null && payload != \null && seg->len <= 65535
+                      ==> (\valid_read(payload + (0 .. seg->len - 1))
+                           && \separated(payload + (0 .. seg->len - 1), c,
+                                         c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1)));
+    requires table: input_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
+    ensures valid: valid_tcb(c);
+    ensures legal: \result == TCPSM_OK ==> chain(c, 0, \old(c->state));
+    ensures error: \result != TCPSM_OK ==> *c == \old(*c); */
+enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
+                           const struct tcpsm_segment *seg, const uint8_t *payload)
+{
+    if (!call_ok(c) || seg == NULL || (payload == NULL && seg->len != 0) || seg->len > 0xFFFFu)
+        return TCPSM_ERR_INVAL;
+    switch (c->state) {
+    case TCPSM_CLOSED:
+        break;
+    case TCPSM_LISTEN:
+        if (!local_matches(&c->local, seg) || !remote_matches(&c->open_remote, seg))
+            return TCPSM_ERR_NOT_FOR_US;
+        break;
+    default:
+        if (!local_matches(&c->local, seg) || !remote_matches(&c->remote, seg))
+            return TCPSM_ERR_NOT_FOR_US;
+        break;
+    }
+    c->nlog = 0;
+    input_walk(c, now, seg, payload);
     walk_is_chain(c);
     return TCPSM_OK;
 }
