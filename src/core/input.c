@@ -1069,7 +1069,24 @@ static void input_walk(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_se
     assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
     ensures valid: valid_tcb(c);
     ensures legal: \result == TCPSM_OK ==> chain(c, 0, \old(c->state));
-    ensures error: \result != TCPSM_OK ==> *c == \old(*c); */
+    ensures error: \result != TCPSM_OK ==> *c == \old(*c);
+    // issue 3: while the connection stays synchronized (not yet proven:
+    // they need tcpsm_fire's frame, see fire() above)
+    ensures snd_una_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> (c->snd_nxt == \old(c->snd_nxt)
+                                  && seq_sub_l(c->snd_una, \old(c->snd_una))
+                                     <= seq_sub_l(c->snd_nxt, \old(c->snd_una)));
+    ensures rcv_nxt_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt))
+                                 <= \old(c->rcap) - \old(c->rcount) + 1;
+    // the first FIN only: a FIN at RCV.NXT after it advances RCV.NXT again
+    // (test_fin_at_rcv_nxt_after_the_first_fin_is_acked_in_place)
+    ensures delivery: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                      && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && \old(c->fin_rcvd) == 0
+                      ==> (c->rcount + (c->fin_rcvd != 0 ? 1 : 0)) - \old(c->rcount)
+                          == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
 enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
                            const struct tcpsm_segment *seg, const uint8_t *payload)
 {
