@@ -417,6 +417,8 @@ static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
     requires table: fires_ok(TCPSM_CLOSED, TCPSM_EV_SEG_ANY);
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))); */
 static void seg_closed(struct tcpsm_conn *c, const struct call *k)
 {
@@ -432,6 +434,8 @@ static void seg_closed(struct tcpsm_conn *c, const struct call *k)
     requires table: listen_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))); */
 static void seg_listen(struct tcpsm_conn *c, const struct call *k)
 {
@@ -628,6 +632,8 @@ static void rcv_advance(struct tcpsm_conn *c, uint32_t n)
     requires table: fin_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures state: c->state == fin_target(\old(c->state));
     ensures fin: c->fin_rcvd != 0;
     ensures log: walk(c, \old(start(c))) && c->nlog == \old(c->nlog) + 1; */
@@ -665,6 +671,8 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
     requires table: fin_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1; */
 static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t seq,
                             const uint8_t *text, uint32_t tlen, bool fin)
@@ -738,6 +746,8 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
     requires table: syn_sent_rows && fin_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))); */
 static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
 {
@@ -810,6 +820,8 @@ static bool wants_time_wait_fin(const struct tcpsm_conn *c, const struct tcpsm_s
     requires table: early_rows(c->state) && early_rows(TCPSM_ESTABLISHED) && ack_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))) && c->nlog <= 2;
     ensures go: \result != 0
                 ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING
@@ -885,6 +897,8 @@ static bool ack_check(struct tcpsm_conn *c, const struct call *k)
     requires table: early_rows(c->state) && early_rows(TCPSM_ESTABLISHED) && ack_rows && fin_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))); */
 static void seg_other(struct tcpsm_conn *c, const struct call *k)
 {
