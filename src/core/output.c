@@ -32,12 +32,6 @@
   static void timer_rows_lemma(unsigned s) { }
 */
 
-/*@ ghost
-  /@ assigns \nothing;
-     ensures legal_transition(s, s); @/
-  static void legal_stay(unsigned s) { }
-*/
-
 /*@ requires \valid_read(c) && c->rcount <= c->rcap;
     assigns \nothing;
     ensures \result == \min(c->rcap - c->rcount, 65535); */

@@ -10,7 +10,8 @@
  * tcpsm_row_find/_to/_action say nothing about the events of user calls,
  * nor that legal_transition is reflexive (generated transitions.acsl says
  * "from == to, or some row"; proofs/legal_harness.c proves legal_stay).
- * These two lemma functions state those facts; they are not provable here
+ * user_row_lemma below and legal_stay (conn_impl.h, shared with output.c)
+ * state those facts; they are not provable here
  * (their own goals stay unproved) and are meant to be proven where the
  * table is visible (table.c, legal_harness.c): see the proof report. */
 /*@ // a user call's row is one the caller can fire on a valid TCB: it
@@ -37,12 +38,6 @@
      assigns \nothing;
      ensures user_row(s, e); @/
   static void user_row_lemma(unsigned s, unsigned e) { }
-*/
-
-/*@ ghost
-  /@ assigns \nothing;
-     ensures legal_transition(s, s); @/
-  static void legal_stay(unsigned s) { }
 */
 
 /*@ requires \valid_read(e);
