@@ -9,6 +9,7 @@
  * WP proves each one; none is admitted.  Never compiled into the library.
  */
 #include "tcpsm.h"
+#include "rows.acsl"
 
 /*@
   // a row of the table: LISTEN -SYN-> SYN-RECEIVED (3.10.7.2 third)
@@ -99,4 +100,11 @@
 
   lemma time_wait_rows: \forall integer r; 0 <= r < tcpsm_nrows_l && row_action(r) == TCPSM_A_TIME_WAIT
       ==> row_to(r) == TCPSM_TIME_WAIT;
+
+  // ---- what the engine's entry points require of the table ------------
+  // proofs/rows.acsl: the engine proves its entry points from these facts
+  // (`requires table:`), this proves them of spec/transitions.def
+  lemma input_rows_hold: input_rows;
+  lemma user_rows_hold: user_rows;
+  lemma timers_rows_hold: timers_rows;
 */

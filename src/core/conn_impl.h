@@ -25,6 +25,7 @@
 #include "tcpsm.h"
 #include "../../proofs/tcb.acsl"
 #include "../../proofs/actions.acsl"
+#include "../../proofs/rows.acsl"
 
 
 /* Everything an event may need, gathered by the public entry points. */
@@ -156,16 +157,6 @@ static inline uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
     off -= room;
     return off < cap ? off : off - cap;
 }
-
-/* legal_transition(s, s): true of the generated table ("from == to, or
- * some row"), not provable from the opaque view; a stand-in for the proofs
- * of user.c and output.c until the table's contracts state it
- * (proofs/README.md, "Admitted gaps"). */
-/*@ ghost
-  /@ assigns \nothing;
-     ensures legal_transition(s, s); @/
-  static void legal_stay(unsigned s) { }
-*/
 
 /* ---------------------------------------------------------------------- */
 /* Shared by the files of the engine (defined in conn.c) */

@@ -6,96 +6,9 @@
 
 #include "conn_impl.h"
 
-/* The proof's view of the table is opaque (conn_impl.h): tcpsm_fire's
- * precondition names the row's target and action, so each check below
- * needs to know the rows it fires.  These are ground facts about
- * spec/transitions.def, required by tcpsm_input (see its contract). */
+/* What the proof needs from the table is input_rows (proofs/rows.acsl),
+ * required by tcpsm_input. */
 /*@
-  // actions that keep the sequence variables and the receive queue
-  predicate keeps_seq(integer a) =
-      a == TCPSM_A_NONE || a == TCPSM_A_SEND_ACK || a == TCPSM_A_REPLY_RST
-      || a == TCPSM_A_ESTABLISH || a == TCPSM_A_SYN_ACKED || a == TCPSM_A_TIME_WAIT
-      || a == TCPSM_A_QUEUE_FIN;
-
-  // firing e in s needs no more than the invariant of s (tcpsm_fire's pre)
-  predicate fires_ok(integer s, integer e) =
-      row_of(s, e) < 0
-      || (row_action(row_of(s, e)) != TCPSM_A_RETRANSMIT
-          && row_action(row_of(s, e)) != TCPSM_A_RECEIVE
-          && (row_action(row_of(s, e)) == TCPSM_A_TIME_WAIT ==> s == TCPSM_TIME_WAIT)
-          && (row_to(row_of(s, e)) == s || clearing(row_action(row_of(s, e)))
-              || row_action(row_of(s, e)) == TCPSM_A_SYN_ACK
-              || row_action(row_of(s, e)) == TCPSM_A_QUEUE_FIN
-              || row_action(row_of(s, e)) == TCPSM_A_CONNECT_SEND
-              || row_action(row_of(s, e)) == TCPSM_A_LISTEN
-              || row_action(row_of(s, e)) == TCPSM_A_CONNECT
-              || row_action(row_of(s, e)) == TCPSM_A_TO_LISTEN));
-
-  // the row (s, e) goes to t and needs no more than the invariant of t
-  predicate fires_to(integer s, integer e, integer t) =
-      row_of(s, e) >= 0 && row_to(row_of(s, e)) == t
-      && row_action(row_of(s, e)) != TCPSM_A_SYN_ACK
-      && row_action(row_of(s, e)) != TCPSM_A_QUEUE_FIN
-      && row_action(row_of(s, e)) != TCPSM_A_CONNECT_SEND
-      && row_action(row_of(s, e)) != TCPSM_A_RETRANSMIT
-      && row_action(row_of(s, e)) != TCPSM_A_RECEIVE
-      && keeps_seq(row_action(row_of(s, e)))
-      && (row_action(row_of(s, e)) == TCPSM_A_TIME_WAIT ==> t == TCPSM_TIME_WAIT);
-
-  // the row (s, e) enters TIME-WAIT with its action (which starts the timer)
-  predicate fires_tw(integer s, integer e) =
-      row_of(s, e) >= 0 && row_action(row_of(s, e)) == TCPSM_A_TIME_WAIT
-      && row_to(row_of(s, e)) == TCPSM_TIME_WAIT;
-
-  // the row (s, e) deletes the TCB
-  predicate fires_clear(integer s, integer e) =
-      row_of(s, e) >= 0 && clearing(row_action(row_of(s, e)))
-      && row_to(row_of(s, e)) == TCPSM_CLOSED;
-
-  // 3.10.7.4 eighth: the FIN rows
-  predicate fin_rows =
-      fires_to(TCPSM_ESTABLISHED, TCPSM_EV_SEG_FIN, TCPSM_CLOSE_WAIT)
-      && fires_to(TCPSM_FIN_WAIT_1, TCPSM_EV_SEG_FIN, TCPSM_CLOSING)
-      && fires_tw(TCPSM_FIN_WAIT_2, TCPSM_EV_SEG_FIN)
-      && fires_to(TCPSM_CLOSE_WAIT, TCPSM_EV_SEG_FIN, TCPSM_CLOSE_WAIT)
-      && fires_to(TCPSM_LAST_ACK, TCPSM_EV_SEG_FIN, TCPSM_LAST_ACK)
-      && fires_tw(TCPSM_TIME_WAIT, TCPSM_EV_SEG_FIN);
-
-  predicate listen_rows =
-      fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_RST) && fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_BAD_ACK)
-      && fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_SECURITY) && fires_ok(TCPSM_LISTEN, TCPSM_EV_SEG_SYN);
-
-  predicate syn_sent_rows =
-      fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_BAD_ACK) && fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_RST)
-      && fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_SECURITY) && fires_ok(TCPSM_SYN_SENT, TCPSM_EV_SEG_SYN)
-      && fires_to(TCPSM_SYN_SENT, TCPSM_EV_SEG_SYN_ACK, TCPSM_ESTABLISHED);
-
-  // the checks of 3.10.7.4 that decide before the ACK field, in state s
-  predicate early_rows(integer s) =
-      fires_ok(s, TCPSM_EV_SEG_UNACCEPTABLE) && fires_ok(s, TCPSM_EV_SEG_RST_CHALLENGE)
-      && fires_ok(s, TCPSM_EV_SEG_RST_PASSIVE) && fires_ok(s, TCPSM_EV_SEG_RST)
-      && fires_ok(s, TCPSM_EV_SEG_SECURITY) && fires_ok(s, TCPSM_EV_SEG_SYN_PASSIVE)
-      && fires_ok(s, TCPSM_EV_SEG_SYN) && fires_ok(s, TCPSM_EV_SEG_SYN_RESET)
-      && fires_ok(s, TCPSM_EV_SEG_BAD_ACK);
-
-  // the ACK field's rows (3.10.7.4 fifth)
-  predicate ack_rows =
-      fires_to(TCPSM_SYN_RECEIVED, TCPSM_EV_SEG_ACK_OF_SYN, TCPSM_ESTABLISHED)
-      && fires_ok(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE) && row_of(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE) >= 0
-      && row_to(row_of(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE)) == TCPSM_FIN_WAIT_1
-      && row_action(row_of(TCPSM_ESTABLISHED, TCPSM_EV_CLOSE)) == TCPSM_A_QUEUE_FIN
-      && fires_to(TCPSM_FIN_WAIT_1, TCPSM_EV_SEG_ACK_OF_FIN, TCPSM_FIN_WAIT_2)
-      && fires_tw(TCPSM_CLOSING, TCPSM_EV_SEG_ACK_OF_FIN)
-      && fires_clear(TCPSM_LAST_ACK, TCPSM_EV_SEG_ACK_OF_FIN);
-
-  predicate input_rows =
-      fires_ok(TCPSM_CLOSED, TCPSM_EV_SEG_ANY) && listen_rows && syn_sent_rows
-      && early_rows(TCPSM_SYN_RECEIVED) && early_rows(TCPSM_ESTABLISHED)
-      && early_rows(TCPSM_FIN_WAIT_1) && early_rows(TCPSM_FIN_WAIT_2)
-      && early_rows(TCPSM_CLOSE_WAIT) && early_rows(TCPSM_CLOSING)
-      && early_rows(TCPSM_LAST_ACK) && early_rows(TCPSM_TIME_WAIT)
-      && ack_rows && fin_rows;
-
   // the state the log starts from: walk(c, start(c)) is the
   // legality of everything the current call did so far
   logic integer start(struct tcpsm_conn *c) = c->nlog == 0 ? c->state : c->log[0].from;

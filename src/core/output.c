@@ -6,27 +6,13 @@
 
 #include "conn_impl.h"
 
-/* What the proof of tcpsm_timer needs from the transition table.  The
- * engine's proofs see the table opaque (conn_impl.h): the contracts of
- * tcpsm_row_find/_to/_action say nothing about the timeout events, nor
- * that legal_transition is reflexive.  These two lemma functions state
- * those facts (spec/transitions.def, 3.10.8 rows); they are not provable
- * here (their own goals stay unproved) and are meant to be proven where
- * the table is visible (table.c, legal_harness.c). */
-/*@ // a due timer's row: USER TIMEOUT deletes, RETRANSMISSION TIMEOUT
-    // retransmits, TIME-WAIT TIMEOUT deletes (and TIME-WAIT has that row)
-  predicate timer_rows(integer s) =
-      (row_of(s, TCPSM_EV_TIMEOUT_USER) < 0
-       || row_action(row_of(s, TCPSM_EV_TIMEOUT_USER)) == TCPSM_A_USER_TIMEOUT)
-      && (row_of(s, TCPSM_EV_TIMEOUT_RTX) < 0
-          || row_action(row_of(s, TCPSM_EV_TIMEOUT_RTX)) == TCPSM_A_RETRANSMIT)
-      && (row_of(s, TCPSM_EV_TIMEOUT_2MSL) < 0
-          || row_action(row_of(s, TCPSM_EV_TIMEOUT_2MSL)) == TCPSM_A_DELETE)
-      && (s == TCPSM_TIME_WAIT ==> row_of(s, TCPSM_EV_TIMEOUT_2MSL) >= 0);
-*/
-
+/* What the proof of tcpsm_timer needs from the transition table (the
+ * engine sees it opaque, conn_impl.h) is timers_rows (proofs/rows.acsl):
+ * tcpsm_timer requires it, and proofs/legal_harness.c proves it of the real
+ * table.  This lemma function instantiates it for one state. */
 /*@ ghost
-  /@ requires s < TCPSM_NSTATES;
+  /@ requires table: timers_rows;
+     requires s < TCPSM_NSTATES;
      assigns \nothing;
      ensures timer_rows(s); @/
   static void timer_rows_lemma(unsigned s) { }
@@ -92,6 +78,7 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
 }
 
 /*@ requires valid_tcb(c);
+    requires table: timers_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
     behavior user:
@@ -120,7 +107,6 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
     //@ assert state: c->state < TCPSM_NSTATES;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
-    //@ ghost legal_stay(c->state);
     //@ ghost timer_rows_lemma(c->state);
     c->nlog = 0;
     k.now = now;

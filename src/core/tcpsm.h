@@ -473,8 +473,8 @@ extern const uint16_t tcpsm_nrows;
 
 /* The ACSL view of spec/transitions.def: row_of(state, event) (-1: no
  * row), row_from/_event/_to/_action(row), tcpsm_nrows_l and
- * legal_transition(from, to) (from == to, or some row goes from `from` to
- * `to`).  `make prove` generates them from the table
+ * legal_edge(from, to) (some row goes from `from` to another state `to`;
+ * legal_transition below adds from == to).  `make prove` generates them from the table
  * (build/proofs/transitions.acsl, proofs/README.md) and defines
  * TCPSM_PROOF; any other Frama-C run sees them undefined, so nothing can
  * be proven from them there.  The engine's files define TCPSM_PROOF_OPAQUE
@@ -490,9 +490,13 @@ extern const uint16_t tcpsm_nrows;
       logic integer row_event(integer r);
       logic integer row_to(integer r);
       logic integer row_action(integer r);
-      predicate legal_transition(integer from, integer to);
+      predicate legal_edge(integer from, integer to);
     } */
 #endif
+
+/*@ // RFC 9293 3.3.2, Figure 5: staying in a state, or a row of the table
+  predicate legal_transition(integer from, integer to) = from == to || legal_edge(from, to);
+*/
 
 /*@ // actions that delete the TCB, and actions that never change the state
   predicate clearing(integer a) =

@@ -5,36 +5,13 @@
 
 #include "conn_impl.h"
 
-/* What the proofs of the user calls need from the transition table.  The
- * engine's proofs see the table opaque (conn_impl.h), and the contracts of
- * tcpsm_row_find/_to/_action say nothing about the events of user calls,
- * nor that legal_transition is reflexive (generated transitions.acsl says
- * "from == to, or some row"; proofs/legal_harness.c proves legal_stay).
- * user_row_lemma below and legal_stay (conn_impl.h, shared with output.c)
- * state those facts; they are not provable here
- * (their own goals stay unproved) and are meant to be proven where the
- * table is visible (table.c, legal_harness.c): see the proof report. */
-/*@ // a user call's row is one the caller can fire on a valid TCB: it
-    // clears, binds (LISTEN, CONNECT), needs only tcb_ok (CONNECT_SEND,
-    // QUEUE_FIN), or stays in the state (QUEUE_SEND, RECEIVE, STATUS, ERR_*)
-  predicate user_row(integer s, integer e) =
-      row_of(s, e) < 0
-      || clearing(row_action(row_of(s, e)))
-      || row_action(row_of(s, e)) == TCPSM_A_LISTEN
-      || row_action(row_of(s, e)) == TCPSM_A_CONNECT
-      || row_action(row_of(s, e)) == TCPSM_A_CONNECT_SEND
-      || row_action(row_of(s, e)) == TCPSM_A_QUEUE_FIN
-      || ((row_action(row_of(s, e)) == TCPSM_A_QUEUE_SEND
-           || row_action(row_of(s, e)) == TCPSM_A_RECEIVE
-           || row_action(row_of(s, e)) == TCPSM_A_STATUS
-           || row_action(row_of(s, e)) == TCPSM_A_ERR_EXISTS
-           || row_action(row_of(s, e)) == TCPSM_A_ERR_NOT_EXIST
-           || row_action(row_of(s, e)) == TCPSM_A_ERR_CLOSING)
-          && row_to(row_of(s, e)) == s);
-*/
-
+/* What the proofs of the user calls need from the transition table (the
+ * engine sees it opaque, conn_impl.h) is user_rows (proofs/rows.acsl): each
+ * public call requires it, and proofs/legal_harness.c proves it of the
+ * real table.  This lemma function instantiates it for one call. */
 /*@ ghost
-  /@ requires user: e <= TCPSM_EV_STATUS;
+  /@ requires table: user_rows;
+     requires user: s < TCPSM_NSTATES && e <= TCPSM_EV_STATUS;
      assigns \nothing;
      ensures user_row(s, e); @/
   static void user_row_lemma(unsigned s, unsigned e) { }
@@ -71,6 +48,7 @@ static enum tcpsm_err begin_call(struct tcpsm_conn *c)
 }
 
 /*@ requires valid_tcb(c);
+    requires table: user_rows;
     requires o == \null || (\valid_read(o) && \separated(o, c));
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
@@ -96,7 +74,6 @@ enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm
         || (addr_specified(&o->local.ip) && addr_specified(&o->remote.ip)
             && o->local.ip.family != o->remote.ip.family))
         return TCPSM_ERR_INVAL;
-    //@ ghost legal_stay(c->state);
     (void)begin_call(c);       /* a new OPEN forgets the old error */
     k.now = now;
     k.open = o;
@@ -109,6 +86,7 @@ enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm
 }
 
 /*@ requires valid_tcb(c);
+    requires table: user_rows;
     requires data == \null
              || (\valid_read(data + (0 .. len - 1))
                  && \separated(data + (0 .. len - 1), c->sbuf + (0 .. c->scap - 1)));
@@ -132,7 +110,6 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
     enum tcpsm_err e;
     if (!call_ok(c) || (data == NULL && len != 0))
         return TCPSM_ERR_INVAL;
-    //@ ghost legal_stay(c->state);
     if (accepted != NULL)
         *accepted = 0;
     if ((e = begin_call(c)) != TCPSM_OK)
@@ -156,6 +133,7 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
 }
 
 /*@ requires valid_tcb(c);
+    requires table: user_rows;
     requires buf == \null
              || (\valid(buf + (0 .. cap - 1))
                  && \separated(buf + (0 .. cap - 1), c, c->rbuf + (0 .. c->rcap - 1)));
@@ -183,7 +161,6 @@ enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
     enum tcpsm_err e;
     if (!call_ok(c) || got == NULL || (buf == NULL && cap != 0))
         return TCPSM_ERR_INVAL;
-    //@ ghost legal_stay(c->state);
     *got = 0;
     if (flags != NULL)
         *flags = 0;
@@ -208,6 +185,7 @@ static void defer_close(struct tcpsm_conn *c)
 }
 
 /*@ requires valid_tcb(c);
+    requires table: user_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
     ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
@@ -220,7 +198,6 @@ enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
     enum tcpsm_err e;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
-    //@ ghost legal_stay(c->state);
     if ((e = begin_call(c)) != TCPSM_OK)
         return e;
     k.now = now;
@@ -234,6 +211,7 @@ enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
 }
 
 /*@ requires valid_tcb(c);
+    requires table: user_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
     ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
@@ -243,7 +221,6 @@ enum tcpsm_err tcpsm_abort(struct tcpsm_conn *c, uint64_t now)
     enum tcpsm_err e;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
-    //@ ghost legal_stay(c->state);
     if ((e = begin_call(c)) != TCPSM_OK)
         return e;
     k.now = now;
