@@ -81,7 +81,7 @@ static inline uint32_t seg_len(const struct tcpsm_segment *seg)
 static inline uint32_t rcv_wnd(const struct tcpsm_conn *c) { return c->rcap - c->rcount; }
 
 /* Sequence number of the first byte the user has not read yet. */
-/*@ requires \valid_read(c);
+/*@ requires \valid_read(c) && c->rcount <= 1073741824;
     assigns \nothing; */
 static inline uint32_t rcv_read_seq(const struct tcpsm_conn *c)
 {

@@ -85,6 +85,45 @@ enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm
     return tcpsm_fire(c, &k, o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE);
 }
 
+/* SEND once its arguments are known to be good and *accepted is 0: a
+ * function of its own, so that the proof of its paths does not carry the
+ * write through `accepted`. */
+/*@ requires valid_tcb(c);
+    requires table: user_rows;
+    requires data: data != \null || len == 0;
+    requires data == \null
+             || (\valid_read(data + (0 .. len - 1))
+                 && \separated(data + (0 .. len - 1), c->sbuf + (0 .. c->scap - 1)));
+    requires accepted == \null
+             || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    assigns *c, c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
+static enum tcpsm_err send_call(struct tcpsm_conn *c, uint64_t now, const uint8_t *data,
+                                uint32_t len, unsigned flags, uint32_t *accepted)
+{
+    struct call k = { 0 };
+    enum tcpsm_err e;
+    if ((e = begin_call(c)) != TCPSM_OK)
+        return e;
+    k.now = now;
+    if (c->close_deferred)
+        return TCPSM_ERR_CLOSING;       /* RFC 9293 3.10.4: CLOSE means no more SENDs */
+    if (c->state == TCPSM_LISTEN) {
+        /* RFC 9293 3.10.2 LISTEN: the remote socket must be specified */
+        if (!endpoint_specified(&c->open_remote))
+            return TCPSM_ERR_UNSPECIFIED;
+        if (len != 0 && c->scap == 0)
+            return TCPSM_ERR_RESOURCES;
+    }
+    k.data = data;
+    k.len = len;
+    k.flags = flags;
+    k.accepted = accepted;
+    //@ ghost user_row_lemma(c->state, TCPSM_EV_SEND);
+    return tcpsm_fire(c, &k, TCPSM_EV_SEND);
+}
+
 /*@ requires valid_tcb(c);
     requires table: user_rows;
     requires data == \null
@@ -106,30 +145,43 @@ enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm
 enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *data,
                           uint32_t len, unsigned flags, uint32_t *accepted)
 {
-    struct call k = { 0 };
-    enum tcpsm_err e;
     if (!call_ok(c) || (data == NULL && len != 0))
         return TCPSM_ERR_INVAL;
     if (accepted != NULL)
         *accepted = 0;
+    return send_call(c, now, data, len, flags, accepted);
+}
+
+/* RECEIVE once its arguments are known to be good and *got, *flags are
+ * 0 (a function of its own for the proof, as send_call). */
+/*@ requires valid_tcb(c);
+    requires table: user_rows;
+    requires args: got != \null && (buf != \null || cap == 0);
+    requires buf == \null
+             || (\valid(buf + (0 .. cap - 1))
+                 && \separated(buf + (0 .. cap - 1), c, c->rbuf + (0 .. c->rcap - 1)));
+    requires \valid(got) && \separated(got, c, c->rbuf + (0 .. c->rcap - 1), buf + (0 .. cap - 1));
+    requires flags == \null
+             || (\valid(flags) && \separated(flags, c, c->rbuf + (0 .. c->rcap - 1), got,
+                                              buf + (0 .. cap - 1)));
+    assigns *c, c->sbuf[0 .. c->scap - 1], buf[0 .. cap - 1], *got,
+            flags[0 .. (flags == \null ? -1 : 0)];
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
+static enum tcpsm_err receive_call(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
+                                   uint32_t cap, uint32_t *got, unsigned *flags)
+{
+    struct call k = { 0 };
+    enum tcpsm_err e;
     if ((e = begin_call(c)) != TCPSM_OK)
         return e;
     k.now = now;
-    if (c->close_deferred)
-        return TCPSM_ERR_CLOSING;       /* RFC 9293 3.10.4: CLOSE means no more SENDs */
-    if (c->state == TCPSM_LISTEN) {
-        /* RFC 9293 3.10.2 LISTEN: the remote socket must be specified */
-        if (!endpoint_specified(&c->open_remote))
-            return TCPSM_ERR_UNSPECIFIED;
-        if (len != 0 && c->scap == 0)
-            return TCPSM_ERR_RESOURCES;
-    }
-    k.data = data;
-    k.len = len;
-    k.flags = flags;
-    k.accepted = accepted;
-    //@ ghost user_row_lemma(c->state, TCPSM_EV_SEND);
-    return tcpsm_fire(c, &k, TCPSM_EV_SEND);
+    k.rbuf = buf;
+    k.rcap = cap;
+    k.got = got;
+    k.rflags = flags;
+    //@ ghost user_row_lemma(c->state, TCPSM_EV_RECEIVE);
+    return tcpsm_fire(c, &k, TCPSM_EV_RECEIVE);
 }
 
 /*@ requires valid_tcb(c);
@@ -157,22 +209,12 @@ enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *dat
 enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
                              uint32_t cap, uint32_t *got, unsigned *flags)
 {
-    struct call k = { 0 };
-    enum tcpsm_err e;
     if (!call_ok(c) || got == NULL || (buf == NULL && cap != 0))
         return TCPSM_ERR_INVAL;
     *got = 0;
     if (flags != NULL)
         *flags = 0;
-    if ((e = begin_call(c)) != TCPSM_OK)
-        return e;
-    k.now = now;
-    k.rbuf = buf;
-    k.rcap = cap;
-    k.got = got;
-    k.rflags = flags;
-    //@ ghost user_row_lemma(c->state, TCPSM_EV_RECEIVE);
-    return tcpsm_fire(c, &k, TCPSM_EV_RECEIVE);
+    return receive_call(c, now, buf, cap, got, flags);
 }
 
 /* CLOSE in SYN-RECEIVED with data queued: the FIN waits for ESTABLISHED. */
