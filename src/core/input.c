@@ -722,6 +722,42 @@ static bool wants_time_wait_fin(const struct tcpsm_conn *c, const struct tcpsm_s
            && seq_add(seg->seq, seg_len(seg)) == c->rcv_nxt;
 }
 
+/* RFC 9293 3.10.7.4 fifth (ESTABLISHED): "If SND.UNA =< SEG.ACK =< SND.NXT,
+ * the send window should be updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 =
+ * SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, set SND.WL1 <-
+ * SEG.SEQ, and set SND.WL2 <- SEG.ACK."  The caller has checked SEG.ACK =<
+ * SND.NXT.  The behaviors are the rule: an old segment (by SND.WL1, then
+ * SND.WL2) never changes the window. */
+/*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg);
+    assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    behavior wnd_update:
+      assumes seq_le_l(c->snd_una, seg->ack)
+              && (seq_lt_l(c->snd_wl1, seg->seq)
+                  || (c->snd_wl1 == seg->seq && seq_le_l(c->snd_wl2, seg->ack)));
+      ensures wnd_update: c->snd_wnd == seg->wnd && c->snd_wl1 == seg->seq
+                          && c->snd_wl2 == seg->ack
+                          && c->max_snd_wnd == \max(\old(c->max_snd_wnd), (integer)seg->wnd);
+    behavior wnd_old_segment:
+      assumes !(seq_le_l(c->snd_una, seg->ack)
+                && (seq_lt_l(c->snd_wl1, seg->seq)
+                    || (c->snd_wl1 == seg->seq && seq_le_l(c->snd_wl2, seg->ack))));
+      assigns \nothing;
+      ensures wnd_kept: c->snd_wnd == \old(c->snd_wnd) && c->snd_wl1 == \old(c->snd_wl1)
+                        && c->snd_wl2 == \old(c->snd_wl2);
+    complete behaviors;
+    disjoint behaviors; */
+static void window_update(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    if (seq_le(c->snd_una, seg->ack)
+        && (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_le(c->snd_wl2, seg->ack)))) {
+        c->snd_wnd = seg->wnd;
+        c->snd_wl1 = seg->seq;
+        c->snd_wl2 = seg->ack;
+        if (seg->wnd > c->max_snd_wnd)
+            c->max_snd_wnd = seg->wnd;
+    }
+}
+
 /* RFC 9293 3.10.7.4 fifth, the ACK field, for a segment with ACK set: true
  * when the segment goes on to the sixth step.  SND.UNA advances before
  * the row that leaves SYN-RECEIVED, so that the row starts from a TCB
@@ -772,15 +808,7 @@ static bool ack_check(struct tcpsm_conn *c, const struct call *k)
     }
     if (seq_lt(c->snd_una, seg->ack))
         ack_advance(c, k->now, seg->ack);
-    /* SND.WND update (SND.WL1/SND.WL2 guard against old segments) */
-    if (seq_le(c->snd_una, seg->ack)
-        && (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_le(c->snd_wl2, seg->ack)))) {
-        c->snd_wnd = seg->wnd;
-        c->snd_wl1 = seg->seq;
-        c->snd_wl2 = seg->ack;
-        if (seg->wnd > c->max_snd_wnd)
-            c->max_snd_wnd = seg->wnd;
-    }
+    window_update(c, seg);
     /*@ assert acked: tcb_ok(c)
             || (c->fin_acked != 0 && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
                                       || c->state == TCPSM_LAST_ACK)); */
