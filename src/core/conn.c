@@ -348,11 +348,14 @@ static void send_rst(struct tcpsm_conn *c)
     requires row: 0 <= row < tcpsm_nrows_l && row <= 255 && row_from(row) == c->state;
     requires event: event < TCPSM_NEVENTS;
     requires ok: tcb_ok_in(c, row_to(row));
-    assigns c->state, c->nlog, c->log[0 .. 3];
+    assigns c->state, c->nlog, c->log[c->nlog .. 3];
     ensures valid: valid_tcb(c);
     ensures table: c->state == row_to(row);
     ensures legal: legal_transition(\old(c->state), c->state);
-    ensures log: c->nlog <= 4; */
+    ensures log: c->nlog <= 4;
+    ensures logged: \old(c->nlog) < 4
+                    ==> (c->nlog == \old(c->nlog) + 1 && c->log[\old(c->nlog)].from == \old(c->state)
+                         && c->log[\old(c->nlog)].to == c->state); */
 static void set_state(struct tcpsm_conn *c, int row, unsigned event)
 {
     uint8_t to = (uint8_t)tcpsm_row_to((unsigned)row);
@@ -412,62 +415,64 @@ static void start_active(struct tcpsm_conn *c)
     c->syn_unsent = true;
 }
 
-/*@ requires mem: \valid(c) && \valid(c->sbuf + (0 .. c->scap - 1)) && \valid_read(k)
-                  && \separated(c, c->sbuf + (0 .. c->scap - 1), k);
+/*@ requires mem: \valid(c) && \valid(c->sbuf + (0 .. c->scap - 1))
+                  && \separated(c, c->sbuf + (0 .. c->scap - 1));
     requires ring: c->scap <= 1073741824 && c->scount <= c->scap
                    && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
-    requires data: \valid_read(k->data + (0 .. k->len - 1))
-                   && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1));
-    requires acc: k->accepted == \null
-                  || (\valid(k->accepted) && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    requires data: \valid_read(data + (0 .. len - 1))
+                   && \separated(data + (0 .. len - 1), c->sbuf + (0 .. c->scap - 1));
+    requires acc: accepted == \null
+                  || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
     assigns c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
-            c->sbuf[0 .. c->scap - 1], k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
+            c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
     ensures grows: \old(c->scount) <= c->scount <= c->scap;
     ensures syn_sent: \old(tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_SENT))
                       ==> (tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_SENT));
     ensures same: \old(tcb_mem(c) && tcb_ok(c) && !unbound(c)) ==> (tcb_mem(c) && tcb_ok(c)); */
-static enum tcpsm_err queue_send(struct tcpsm_conn *c, const struct call *k)
+static enum tcpsm_err queue_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
+                                 unsigned flags, uint32_t *accepted)
 {
     uint32_t space = c->scap - c->scount;
-    uint32_t n = min32(k->len, space);
+    uint32_t n = min32(len, space);
     uint32_t end;
-    if (k->len == 0)
+    if (len == 0)
         return TCPSM_OK;
     if (n == 0)
         return TCPSM_ERR_RESOURCES;     /* RFC 9293 3.10.2: no room to queue */
-    ring_put(c->sbuf, c->scap, ring_pos(c->shead, c->scount, c->scap), k->data, n);
+    ring_put(c->sbuf, c->scap, ring_pos(c->shead, c->scount, c->scap), data, n);
     c->scount += n;
     end = seq_add(snd_data_seq(c), c->scount);
-    if (k->flags & TCPSM_SEND_PUSH) {
+    if (flags & TCPSM_SEND_PUSH) {
         c->snd_psh = true;              /* RFC 9293 3.9.1.2: PUSH marks the end */
         c->snd_psh_seq = end;
     }
-    if (k->flags & TCPSM_SEND_URGENT) {
+    if (flags & TCPSM_SEND_URGENT) {
         c->snd_urg = true;              /* RFC 9293 3.8.5 (MUST-62): octet after the urgent data */
         c->snd_up = end;
     }
-    if (k->accepted != NULL)
-        *k->accepted = n;
+    if (accepted != NULL)
+        *accepted = n;
     return TCPSM_OK;
 }
 
-/*@ requires mem: \valid(c) && \valid(c->rbuf + (0 .. c->rcap - 1)) && \valid_read(k)
-                  && \separated(c, c->rbuf + (0 .. c->rcap - 1), k);
+/*@ requires mem: \valid(c) && \valid(c->rbuf + (0 .. c->rcap - 1))
+                  && \separated(c, c->rbuf + (0 .. c->rcap - 1));
     requires ok: recv_ok(c);
-    requires user: \valid(k->rbuf + (0 .. k->rcap - 1)) && \valid(k->got)
-                   && \separated(k->rbuf + (0 .. k->rcap - 1), c, c->rbuf + (0 .. c->rcap - 1), k->got, k)
-                   && \separated(k->got, c, c->rbuf + (0 .. c->rcap - 1), k)
-                   && (k->rflags == \null
-                       || (\valid(k->rflags)
-                           && \separated(k->rflags, c, c->rbuf + (0 .. c->rcap - 1), k->got, k,
-                                         k->rbuf + (0 .. k->rcap - 1))));
+    requires user: \valid(ubuf + (0 .. ucap - 1)) && \valid(got)
+                   && \separated(ubuf + (0 .. ucap - 1), c, c->rbuf + (0 .. c->rcap - 1), got)
+                   && \separated(got, c, c->rbuf + (0 .. c->rcap - 1))
+                   && (rflags == \null
+                       || (\valid(rflags)
+                           && \separated(rflags, c, c->rbuf + (0 .. c->rcap - 1), got,
+                                         ubuf + (0 .. ucap - 1))));
     assigns c->rhead, c->rcount, c->rpush, c->rcv_urg, c->ack_now,
-            k->rbuf[0 .. k->rcap - 1], *k->got, k->rflags[0 .. (k->rflags == \null ? -1 : 0)];
+            ubuf[0 .. ucap - 1], *got, rflags[0 .. (rflags == \null ? -1 : 0)];
     ensures ok: recv_ok(c);
     ensures shrinks: c->rcount <= \old(c->rcount); */
-static enum tcpsm_err do_receive(struct tcpsm_conn *c, const struct call *k)
+static enum tcpsm_err do_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t ucap,
+                                 uint32_t *got, unsigned *rflags)
 {
-    uint32_t n = min32(k->rcap, c->rcount);
+    uint32_t n = min32(ucap, c->rcount);
     uint32_t before = rcv_wnd(c);
     uint32_t thresh;
     unsigned fl = 0;
@@ -475,12 +480,12 @@ static enum tcpsm_err do_receive(struct tcpsm_conn *c, const struct call *k)
     if (c->rcv_urg && seq_lt(rcv_read_seq(c), c->rcv_up))
         fl |= TCPSM_RECV_URGENT;
     if (n == 0) {
-        if (k->rflags != NULL)
-            *k->rflags = fl;
+        if (rflags != NULL)
+            *rflags = fl;
         /* RFC 9293 3.10.3 CLOSE-WAIT: no text left after the FIN */
         return c->fin_rcvd ? TCPSM_ERR_CLOSING : TCPSM_OK;
     }
-    ring_get(c->rbuf, c->rcap, c->rhead, k->rbuf, n);
+    ring_get(c->rbuf, c->rcap, c->rhead, ubuf, n);
     c->rhead = ring_pos(c->rhead, n, c->rcap);
     c->rcount -= n;
     if (c->rpush != 0) {               /* RFC 9293 3.10.3: mark "push seen" */
@@ -498,9 +503,9 @@ static enum tcpsm_err do_receive(struct tcpsm_conn *c, const struct call *k)
     thresh = min32(c->rcap / 2u, c->snd_mss);
     if (before < thresh && rcv_wnd(c) >= thresh && synchronized(c->state) && !c->fin_rcvd)
         c->ack_now = true;
-    *k->got = n;
-    if (k->rflags != NULL)
-        *k->rflags = fl;
+    *got = n;
+    if (rflags != NULL)
+        *rflags = fl;
     return TCPSM_OK;
 }
 
@@ -580,52 +585,52 @@ static void act_connect(struct tcpsm_conn *c, const struct tcpsm_open *o)
 
 /* RFC 9293 3.10.2 LISTEN: SEND with a specified foreign socket goes active. */
 /*@ requires ok: valid_tcb(c) && shape_ok(c) && c->state == TCPSM_LISTEN;
-    requires k: \valid_read(k) && \separated(k, c);
-    requires data: \valid_read(k->data + (0 .. k->len - 1))
-                   && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1));
-    requires acc: k->accepted == \null
-                  || (\valid(k->accepted) && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    requires data: \valid_read(data + (0 .. len - 1))
+                   && \separated(data + (0 .. len - 1), c->sbuf + (0 .. c->scap - 1));
+    requires acc: accepted == \null
+                  || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
     assigns c->passive, c->remote, c->snd_una, c->snd_nxt, c->syn_acked, c->syn_unsent,
             c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
-            c->sbuf[0 .. c->scap - 1], k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
+            c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
     ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT); */
-static enum tcpsm_err act_connect_send(struct tcpsm_conn *c, const struct call *k)
+static enum tcpsm_err act_connect_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
+                                       unsigned flags, uint32_t *accepted)
 {
     start_active(c);
-    return queue_send(c, k);
+    return queue_send(c, data, len, flags, accepted);
 }
 
 /* RFC 9293 3.10.2: queue the user's data (not in CLOSED or LISTEN). */
 /*@ requires ok: valid_tcb(c) && !unbound(c);
-    requires k: \valid_read(k) && \separated(k, c);
-    requires data: \valid_read(k->data + (0 .. k->len - 1))
-                   && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1));
-    requires acc: k->accepted == \null
-                  || (\valid(k->accepted) && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)));
+    requires data: \valid_read(data + (0 .. len - 1))
+                   && \separated(data + (0 .. len - 1), c->sbuf + (0 .. c->scap - 1));
+    requires acc: accepted == \null
+                  || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
     assigns c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
-            c->sbuf[0 .. c->scap - 1], k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
+            c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
     ensures ok: tcb_ok(c); */
-static enum tcpsm_err act_queue_send(struct tcpsm_conn *c, const struct call *k)
+static enum tcpsm_err act_queue_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
+                                     unsigned flags, uint32_t *accepted)
 {
-    return queue_send(c, k);
+    return queue_send(c, data, len, flags, accepted);
 }
 
 /* RFC 9293 3.10.3: hand the user what has arrived in order. */
 /*@ requires ok: valid_tcb(c);
-    requires k: \valid_read(k) && \separated(k, c, c->rbuf + (0 .. c->rcap - 1));
-    requires user: \valid(k->rbuf + (0 .. k->rcap - 1)) && \valid(k->got)
-                   && \separated(k->rbuf + (0 .. k->rcap - 1), c, c->rbuf + (0 .. c->rcap - 1), k->got, k)
-                   && \separated(k->got, c, c->rbuf + (0 .. c->rcap - 1), k)
-                   && (k->rflags == \null
-                       || (\valid(k->rflags)
-                           && \separated(k->rflags, c, c->rbuf + (0 .. c->rcap - 1), k->got, k,
-                                         k->rbuf + (0 .. k->rcap - 1))));
+    requires user: \valid(ubuf + (0 .. ucap - 1)) && \valid(got)
+                   && \separated(ubuf + (0 .. ucap - 1), c, c->rbuf + (0 .. c->rcap - 1), got)
+                   && \separated(got, c, c->rbuf + (0 .. c->rcap - 1))
+                   && (rflags == \null
+                       || (\valid(rflags)
+                           && \separated(rflags, c, c->rbuf + (0 .. c->rcap - 1), got,
+                                         ubuf + (0 .. ucap - 1))));
     assigns c->rhead, c->rcount, c->rpush, c->rcv_urg, c->ack_now,
-            k->rbuf[0 .. k->rcap - 1], *k->got, k->rflags[0 .. (k->rflags == \null ? -1 : 0)];
+            ubuf[0 .. ucap - 1], *got, rflags[0 .. (rflags == \null ? -1 : 0)];
     ensures ok: tcb_ok(c); */
-static enum tcpsm_err act_receive(struct tcpsm_conn *c, const struct call *k)
+static enum tcpsm_err act_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t ucap,
+                                  uint32_t *got, unsigned *rflags)
 {
-    return do_receive(c, k);
+    return do_receive(c, ubuf, ucap, got, rflags);
 }
 
 /* RFC 9293 3.10.4: the FIN goes after the queued SENDs. */
@@ -718,96 +723,281 @@ static void act_fail(struct tcpsm_conn *c, enum tcpsm_err err)
     c->error = (uint8_t)err;
 }
 
-/* The dispatcher: conn_impl.h describes it and holds its contract. */
-enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned event)
+/* Delete the TCB. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    assigns c->local.ip.family, c->local.port, c->remote.ip.family, c->remote.port,
+            c->open_remote.ip.family, c->open_remote.port, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+static void act_delete(struct tcpsm_conn *c)
 {
-    const struct tcpsm_segment *seg = k->seg;
-    enum tcpsm_err err = TCPSM_OK;
-    int row = tcpsm_row_find(c->state, event);
-    unsigned action;
-    if (row < 0)
-        return TCPSM_OK;
-    action = tcpsm_row_action((unsigned)row);
+    tcb_clear(c);
+}
+
+/* RFC 9293 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, then delete the TCB. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    assigns c->local.ip.family, c->local.port, c->remote.ip.family, c->remote.port,
+            c->open_remote.ip.family, c->open_remote.port, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
+            c->nreply, c->reply[0 .. 3];
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+static void act_abort(struct tcpsm_conn *c)
+{
+    send_rst(c);
+    tcb_clear(c);
+}
+
+/* RST in reply to the offending segment, signal "connection reset". */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires seg: \valid_read(seg) && \separated(c, seg) && seg->len <= 65535;
+    assigns c->local.ip.family, c->local.port, c->remote.ip.family, c->remote.port,
+            c->open_remote.ip.family, c->open_remote.port, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
+            c->error, c->nreply, c->reply[0 .. 3];
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+static void act_reset_send_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    reply_rst(c, seg);
+    act_fail(c, TCPSM_ERR_RESET);
+}
+
+/* RST in reply to the offending segment; the state stays. */
+/*@ requires ok: valid_tcb(c);
+    requires seg: \valid_read(seg) && \separated(c, seg) && seg->len <= 65535;
+    assigns c->nreply, c->reply[0 .. 3];
+    ensures ok: tcb_ok(c); */
+static void act_reply_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    reply_rst(c, seg);
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+/*@ requires ok: valid_tcb(c);
+    assigns c->ack_now;
+    ensures ok: tcb_ok(c); */
+static void act_send_ack(struct tcpsm_conn *c)
+{
+    c->ack_now = true;
+}
+
+/* RFC 9293 3.10.7.3 SYN-SENT: our SYN is acked; set the window, form an ACK. */
+/*@ requires ok: tcb_mem(c) && tcb_ok_in(c, TCPSM_ESTABLISHED);
+    requires seg: \valid_read(seg);
+    assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd, c->ack_now;
+    ensures ok: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+static void act_establish(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    c->snd_wnd = seg->wnd;
+    c->snd_wl1 = seg->seq;
+    c->snd_wl2 = seg->ack;
+    c->max_snd_wnd = seg->wnd;
+    c->ack_now = true;
+}
+
+/* RFC 9293 3.10.7.4 fifth SYN-RECEIVED: our SYN is acked; set the window. */
+/*@ requires ok: tcb_mem(c) && tcb_ok_in(c, TCPSM_ESTABLISHED);
+    requires seg: \valid_read(seg);
+    assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    ensures ok: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+static void act_syn_acked(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    c->snd_wnd = seg->wnd;
+    c->snd_wl1 = seg->seq;
+    c->snd_wl2 = seg->ack;
+    if (seg->wnd > c->max_snd_wnd)
+        c->max_snd_wnd = seg->wnd;
+}
+
+/* The row's action: one call a case, each with the invariant of the row's
+ * target state in its contract.  One behavior per group of actions, each
+ * needing what tcpsm_fire's `pre` gives for it; none touches the state or
+ * the log (set_state() does, after). */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires k: \valid_read(k) && \separated(k, c);
+    requires act: action == row_action(row) && action < TCPSM_NACTIONS;
+    requires seg: (action == TCPSM_A_REPLY_RST || action == TCPSM_A_RESET_SEND_RST
+                   || action == TCPSM_A_SYN_ACK || action == TCPSM_A_ESTABLISH
+                   || action == TCPSM_A_SYN_ACKED)
+                  ==> (\valid_read(k->seg) && k->seg->len <= 65535 && \separated(k->seg, c));
+    requires open: (action == TCPSM_A_LISTEN || action == TCPSM_A_CONNECT)
+                   ==> (\valid_read(k->open) && \separated(k->open, c));
+    requires send: (action == TCPSM_A_CONNECT_SEND || action == TCPSM_A_QUEUE_SEND)
+                   ==> (\valid_read(k->data + (0 .. k->len - 1))
+                        && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1))
+                        && (k->accepted == \null
+                            || (\valid(k->accepted)
+                                && \separated(k->accepted, c, c->sbuf + (0 .. c->scap - 1)))));
+    requires recv: action == TCPSM_A_RECEIVE
+                   ==> (\valid(k->rbuf + (0 .. k->rcap - 1)) && \valid(k->got)
+                        && \separated(k->rbuf + (0 .. k->rcap - 1), c, c->rbuf + (0 .. c->rcap - 1), k->got)
+                        && \separated(k->got, c, c->rbuf + (0 .. c->rcap - 1))
+                        && (k->rflags == \null
+                            || (\valid(k->rflags)
+                                && \separated(k->rflags, c, c->rbuf + (0 .. c->rcap - 1), k->got,
+                                              k->rbuf + (0 .. k->rcap - 1)))));
+    assigns c->local, c->remote, c->open_remote, c->local.ip.family, c->local.port, c->remote.ip.family, c->remote.port,
+            c->open_remote.ip.family, c->open_remote.port, c->compartment, c->passive, c->iss,
+            c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss, c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs,
+            c->rcv_nxt, c->rcv_up, c->rcv_urg, c->rcv_urg_signalled, c->syn_acked,
+            c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
+            c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
+            c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
+            c->error, c->nreply, c->reply[0 .. 3], c->n_retransmits, c->sbuf[0 .. c->scap - 1],
+            k->rbuf[0 .. (action == TCPSM_A_RECEIVE ? k->rcap - 1 : -1)],
+            k->got[0 .. (action == TCPSM_A_RECEIVE && k->got != \null ? 0 : -1)],
+            k->rflags[0 .. (action == TCPSM_A_RECEIVE && k->rflags != \null ? 0 : -1)],
+            k->accepted[0 .. ((action == TCPSM_A_CONNECT_SEND || action == TCPSM_A_QUEUE_SEND)
+                              && k->accepted != \null ? 0 : -1)];
+    ensures mem: tcb_mem(c);
+    ensures ok: tcb_ok_in(c, row_to(row));
+    behavior nothing:
+      assumes action == TCPSM_A_NONE || action == TCPSM_A_STATUS || action == TCPSM_A_ERR_EXISTS
+              || action == TCPSM_A_ERR_NOT_EXIST || action == TCPSM_A_ERR_CLOSING;
+      requires ok: tcb_ok_in(c, row_to(row));
+    behavior clear:
+      assumes clearing(action);
+      requires to: row_to(row) == TCPSM_CLOSED;
+    behavior listen:
+      assumes action == TCPSM_A_LISTEN || action == TCPSM_A_TO_LISTEN;
+      requires to: row_to(row) == TCPSM_LISTEN;
+    behavior connect:
+      assumes action == TCPSM_A_CONNECT;
+      requires to: row_to(row) == TCPSM_SYN_SENT;
+    behavior connect_send:
+      assumes action == TCPSM_A_CONNECT_SEND;
+      requires ok: tcb_ok(c) && c->state == TCPSM_LISTEN && row_to(row) == TCPSM_SYN_SENT;
+    behavior stay:
+      assumes action == TCPSM_A_QUEUE_SEND || action == TCPSM_A_RECEIVE
+              || action == TCPSM_A_SEND_ACK || action == TCPSM_A_REPLY_RST;
+      requires ok: tcb_ok(c) && row_to(row) == c->state;
+      requires bound: action == TCPSM_A_QUEUE_SEND ==> !unbound(c);
+    behavior queue_fin:
+      assumes action == TCPSM_A_QUEUE_FIN;
+      requires ok: tcb_ok(c);
+      requires to: (c->state == TCPSM_ESTABLISHED && row_to(row) == TCPSM_FIN_WAIT_1)
+                   || (c->state == TCPSM_SYN_RECEIVED && row_to(row) == TCPSM_FIN_WAIT_1)
+                   || (c->state == TCPSM_CLOSE_WAIT && row_to(row) == TCPSM_LAST_ACK);
+    behavior syn_ack:
+      assumes action == TCPSM_A_SYN_ACK;
+      requires ok: tcb_ok(c) && (c->state == TCPSM_LISTEN || c->state == TCPSM_SYN_SENT)
+                   && row_to(row) == TCPSM_SYN_RECEIVED;
+    behavior establish:
+      assumes action == TCPSM_A_ESTABLISH || action == TCPSM_A_SYN_ACKED;
+      requires ok: tcb_ok_in(c, TCPSM_ESTABLISHED) && row_to(row) == TCPSM_ESTABLISHED;
+    behavior time_wait:
+      assumes action == TCPSM_A_TIME_WAIT;
+      requires ok: tcb_ok_nt(c, TCPSM_TIME_WAIT) && row_to(row) == TCPSM_TIME_WAIT;
+    behavior retransmit:
+      assumes action == TCPSM_A_RETRANSMIT;
+      requires ok: tcb_ok(c) && row_to(row) == c->state && c->state != TCPSM_TIME_WAIT
+                   && !unbound(c) && c->snd_una != c->snd_nxt;
+    complete behaviors;
+    disjoint behaviors; */
+static enum tcpsm_err run_action(struct tcpsm_conn *c, const struct call *k, int row, unsigned action)
+{
+    (void)row;                          /* the contract's target state */
     switch (action) {
     case TCPSM_A_NONE:
     case TCPSM_A_STATUS:
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_LISTEN:                /* RFC 9293 3.10.1 CLOSED, passive */
         act_listen(c, k->open);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_CONNECT:               /* RFC 9293 3.10.1 CLOSED/LISTEN, active */
         act_connect(c, k->open);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_CONNECT_SEND:          /* RFC 9293 3.10.2 LISTEN */
-        err = act_connect_send(c, k); break;
+        return act_connect_send(c, k->data, k->len, k->flags, k->accepted);
     case TCPSM_A_QUEUE_SEND:            /* RFC 9293 3.10.2 */
-        err = act_queue_send(c, k); break;
+        return act_queue_send(c, k->data, k->len, k->flags, k->accepted);
     case TCPSM_A_RECEIVE:               /* RFC 9293 3.10.3 */
-        err = act_receive(c, k); break;
+        return act_receive(c, k->rbuf, k->rcap, k->got, k->rflags);
     case TCPSM_A_QUEUE_FIN:             /* RFC 9293 3.10.4: FIN after queued SENDs */
         act_queue_fin(c);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_DELETE:                /* delete the TCB */
-        tcb_clear(c);
-        err = TCPSM_OK; break;
+        act_delete(c);
+        return TCPSM_OK;
     case TCPSM_A_SEND_RST:              /* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> */
-        send_rst(c);
-        tcb_clear(c);
-        err = TCPSM_OK; break;
+        act_abort(c);
+        return TCPSM_OK;
     case TCPSM_A_REPLY_RST:
-        reply_rst(c, seg);
-        err = TCPSM_OK; break;
+        act_reply_rst(c, k->seg);
+        return TCPSM_OK;
     case TCPSM_A_SEND_ACK:              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
-        c->ack_now = true;
-        err = TCPSM_OK; break;
+        act_send_ack(c);
+        return TCPSM_OK;
     case TCPSM_A_SYN_ACK:               /* RFC 9293 3.10.7.2 third / 3.10.7.3 fourth */
-        act_syn_ack(c, seg);            /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
-        err = TCPSM_OK; break;
+        act_syn_ack(c, k->seg);         /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+        return TCPSM_OK;
     case TCPSM_A_ESTABLISH:             /* RFC 9293 3.10.7.3: form an ACK */
-        c->snd_wnd = seg->wnd;
-        c->snd_wl1 = seg->seq;
-        c->snd_wl2 = seg->ack;
-        c->max_snd_wnd = seg->wnd;
-        c->ack_now = true;
-        err = TCPSM_OK; break;
+        act_establish(c, k->seg);
+        return TCPSM_OK;
     case TCPSM_A_SYN_ACKED:             /* RFC 9293 3.10.7.4 fifth SYN-RECEIVED */
-        c->snd_wnd = seg->wnd;
-        c->snd_wl1 = seg->seq;
-        c->snd_wl2 = seg->ack;
-        if (seg->wnd > c->max_snd_wnd)
-            c->max_snd_wnd = seg->wnd;
-        err = TCPSM_OK; break;
+        act_syn_acked(c, k->seg);
+        return TCPSM_OK;
     case TCPSM_A_TO_LISTEN:             /* RFC 9293 3.10.7.4 (MUST-11) */
         to_listen(c);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_RESET:                 /* signal "connection reset" */
         act_fail(c, TCPSM_ERR_RESET);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_RESET_SEND_RST:
-        reply_rst(c, seg);
-        act_fail(c, TCPSM_ERR_RESET);
-        err = TCPSM_OK; break;
+        act_reset_send_rst(c, k->seg);
+        return TCPSM_OK;
     case TCPSM_A_REFUSED:               /* signal "connection refused" */
         act_fail(c, TCPSM_ERR_REFUSED);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_TIME_WAIT:             /* RFC 9293 3.10.7.4 eighth: start 2 MSL, others off */
         act_time_wait(c, k->now);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_USER_TIMEOUT:          /* RFC 9293 3.10.8 USER TIMEOUT */
         act_fail(c, TCPSM_ERR_USER_TIMEOUT);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_RETRANSMIT:            /* RFC 9293 3.10.8, RFC 6298 5.5-5.6 */
         act_retransmit(c, k->now);
-        err = TCPSM_OK; break;
+        return TCPSM_OK;
     case TCPSM_A_ERR_EXISTS:
-        err = TCPSM_ERR_EXISTS; break;
+        return TCPSM_ERR_EXISTS;
     case TCPSM_A_ERR_NOT_EXIST:
-        err = TCPSM_ERR_NOT_EXIST; break;
+        return TCPSM_ERR_NOT_EXIST;
     case TCPSM_A_ERR_CLOSING:
-        err = TCPSM_ERR_CLOSING; break;
+        return TCPSM_ERR_CLOSING;
     default:
-        err = TCPSM_ERR_INVAL; break;
+        return TCPSM_ERR_INVAL;
     }
+}
+
+/* The dispatcher: conn_impl.h describes it and holds its contract. */
+enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned event)
+{
+    int row = tcpsm_row_find(c->state, event);
+    unsigned action;
+    enum tcpsm_err err;
+    if (row < 0)
+        return TCPSM_OK;
+    action = tcpsm_row_action((unsigned)row);
+    err = run_action(c, k, row, action);
     set_state(c, row, event);
     return err;
 }
