@@ -295,59 +295,39 @@ static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
     timers_arm(c, now);
 }
 
-/*@ requires tcb: valid_tcb(c);
-    requires seg: seg == \null || (\valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1)));
-    requires buf: buf == \null || (\valid(buf + (0 .. cap - 1))
-                    && \separated(buf + (0 .. cap - 1), c, c->sbuf + (0 .. c->scap - 1))
-                    && (seg != \null ==> \separated(buf + (0 .. cap - 1), seg)));
-    assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
-            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
+/* 6. a bare ACK. */
+/*@ requires tcb: valid_tcb(c) && !unbound(c);
+    requires seg: \valid(seg) && \separated(seg, c);
+    assigns *seg, c->ack_now;
+    ensures valid: valid_tcb(c);
+    ensures len: seg->len == 0; */
+static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
+{
+    seg_header(c, seg, 0u, c->snd_nxt);
+    c->ack_now = false;
+}
+
+/* What steps 3.-6. of tcpsm_output ensure (3. in out_rtx, 4.-6. in
+ * out_new): each a function of its own, so that the proof of each
+ * follows a few paths. */
+/*@ requires tcb: valid_tcb(c) && !unbound(c) && c->state != TCPSM_SYN_SENT;
+    requires syn: c->syn_acked != 0 || (c->syn_unsent == 0 && c->rtx_pending == 0);
+    requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
+    requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
+                    && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
+    assigns c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
     ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
     ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
     ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
-    ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY || \result == TCPSM_ERR_INVAL; */
-enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
-                            struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
+    ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY; */
+static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
+                              struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
-    uint32_t sent, unsent;
-    if (!call_ok(c) || seg == NULL || (buf == NULL && cap != 0))
-        return TCPSM_ERR_INVAL;
-
-    /* 1. RST replies, oldest first */
-    if (c->nreply > 0) {
-        out_reply(c, seg);
-        return TCPSM_OK;
-    }
-    if (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN) {
-        c->ack_now = false;
-        return TCPSM_ERR_EMPTY;
-    }
-
-    /* 2. our SYN or SYN,ACK: new, or retransmitted */
-    if (!c->syn_acked && (c->syn_unsent || c->rtx_pending)) {
-        out_syn(c, now, seg);
-        return TCPSM_OK;
-    }
-    if (c->state == TCPSM_SYN_SENT)
-        return TCPSM_ERR_EMPTY;
-
-    sent = snd_sent(c);
-    unsent = c->scount - sent;
-
-    /* 3. retransmission: the front of the queue (RFC 9293 3.10.8) */
-    if (c->rtx_pending) {
-        c->rtx_pending = false;
-        if (c->syn_acked && c->snd_una != c->snd_nxt) {
-            uint32_t len = min32(min32(sent, c->snd_mss), cap);
-            bool fin = c->fin_sent && !c->fin_acked && len == sent;
-            data_segment(c, seg, buf, c->snd_una, 0, len, fin);
-            c->ack_now = false;
-            return TCPSM_OK;
-        }
-    }
+    uint32_t sent = snd_sent(c);
+    uint32_t unsent = c->scount - sent;
 
     /* 4. new data within SND.WND (RFC 9293 3.8.6, 3.10.2) */
     if (c->syn_acked && !c->fin_sent && unsent > 0 && cap > 0) {
@@ -369,9 +349,126 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
 
     /* 6. an ACK that is still owed */
     if (c->ack_now) {
-        seg_header(c, seg, 0u, c->snd_nxt);
-        c->ack_now = false;
+        out_ack(c, seg);
         return TCPSM_OK;
     }
     return TCPSM_ERR_EMPTY;
+}
+
+/* 3. retransmission: the front of the queue (RFC 9293 3.10.8); with
+ * nothing to resend, on to 4.-6. */
+/*@ requires tcb: valid_tcb(c) && !unbound(c) && c->state != TCPSM_SYN_SENT;
+    requires syn: c->syn_acked != 0 || (c->syn_unsent == 0 && c->rtx_pending == 0);
+    requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
+    requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
+                    && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
+    assigns c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg,
+            buf[0 .. cap - 1];
+    ensures valid: valid_tcb(c);
+    ensures state: c->state == \old(c->state);
+    ensures una: c->snd_una == \old(c->snd_una);
+    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
+    ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
+    ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
+    ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY; */
+static enum tcpsm_err out_rtx(struct tcpsm_conn *c, uint64_t now,
+                              struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
+{
+    c->rtx_pending = false;
+    if (c->syn_acked && c->snd_una != c->snd_nxt) {
+        uint32_t sent = snd_sent(c);
+        uint32_t len = min32(min32(sent, c->snd_mss), cap);
+        bool fin = c->fin_sent && !c->fin_acked && len == sent;
+        data_segment(c, seg, buf, c->snd_una, 0, len, fin);
+        c->ack_now = false;
+        return TCPSM_OK;
+    }
+    return out_new(c, now, seg, buf, cap);
+}
+
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result <==> unbound(c); */
+static bool is_unbound(const struct tcpsm_conn *c)
+{
+    return c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN;
+}
+
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result <==> (c->syn_acked == 0 && (c->syn_unsent != 0 || c->rtx_pending != 0)); */
+static bool syn_owed(const struct tcpsm_conn *c)
+{
+    return !c->syn_acked && (c->syn_unsent || c->rtx_pending);
+}
+
+/*@ assigns \nothing;
+    ensures \result <==> (seg != \null && (buf != \null || cap == 0)); */
+static bool output_args(const struct tcpsm_segment *seg, const uint8_t *buf, uint32_t cap)
+{
+    return seg != NULL && (buf != NULL || cap == 0);
+}
+
+/* tcpsm_output once its arguments are known to be good.  Each test is
+ * one call, so that the proof follows one path per step. */
+/*@ requires tcb: valid_tcb(c);
+    requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
+    requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
+                    && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
+    assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
+            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
+    ensures valid: valid_tcb(c);
+    ensures state: c->state == \old(c->state);
+    ensures una: c->snd_una == \old(c->snd_una);
+    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
+    ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
+    ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
+    ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY; */
+static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
+                                  struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
+{
+    /* 1. RST replies, oldest first */
+    if (c->nreply > 0) {
+        out_reply(c, seg);
+        return TCPSM_OK;
+    }
+    if (is_unbound(c)) {
+        c->ack_now = false;
+        return TCPSM_ERR_EMPTY;
+    }
+
+    /* 2. our SYN or SYN,ACK: new, or retransmitted */
+    if (syn_owed(c)) {
+        out_syn(c, now, seg);
+        return TCPSM_OK;
+    }
+    if (c->state == TCPSM_SYN_SENT)
+        return TCPSM_ERR_EMPTY;
+
+    /* 3. retransmission first, then 4.-6. */
+    if (c->rtx_pending)
+        return out_rtx(c, now, seg, buf, cap);
+    return out_new(c, now, seg, buf, cap);
+}
+
+/*@ requires tcb: valid_tcb(c);
+    requires seg: seg == \null || (\valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1)));
+    requires buf: buf == \null || (\valid(buf + (0 .. cap - 1))
+                    && \separated(buf + (0 .. cap - 1), c, c->sbuf + (0 .. c->scap - 1))
+                    && (seg != \null ==> \separated(buf + (0 .. cap - 1), seg)));
+    assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
+            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
+    ensures valid: valid_tcb(c);
+    ensures state: c->state == \old(c->state);
+    ensures una: c->snd_una == \old(c->snd_una);
+    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
+    ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
+    ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
+    ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY || \result == TCPSM_ERR_INVAL; */
+enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
+                            struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
+{
+    if (!call_ok(c) || !output_args(seg, buf, cap))
+        return TCPSM_ERR_INVAL;
+    return output_step(c, now, seg, buf, cap);
 }
