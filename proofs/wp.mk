@@ -10,6 +10,7 @@
 # running alone.  A file of src/core that is not here is listed under
 # "Not yet under proof" in proofs/REPORT.md.
 PROVE_FILES := \
+    src/core/user.c \
     src/core/check.c \
     src/core/wire.c \
     src/core/table.c \
@@ -22,6 +23,17 @@ PROVE_FILES := \
 # list once it is fully proved; `make prove PROVE_PENDING=` is the strict
 # run.
 PROVE_PENDING :=
+
+# Functions of a file of PROVE_FILES whose goals are not generated yet
+# (`-wp-skip-fct`): PROVE_SKIP_<stem> := f,g (stem: below).  Their
+# contracts are still what their callers' proofs use, so the report lists
+# each of them as not yet proven.  Empty this as the proofs land; the target
+# is none.
+PROVE_SKIP_src_core_conn   :=
+PROVE_SKIP_src_core_user   := tcpsm_status
+PROVE_SKIP_src_core_input  :=
+PROVE_SKIP_src_core_output :=
+wp_skip = $(if $(PROVE_SKIP_$(1)),-wp-skip-fct $(PROVE_SKIP_$(1)))
 
 # ---------------------------------------------------------------------------
 # How.  WP_FLAGS decide the goals and the verdicts; they are the same in
@@ -96,6 +108,7 @@ prove: $(PROVE_RCS)
 	    --command '$(WP_CMD) $(WP_UPDATE) -wp-report-json $(PROOF_BUILD)/STEM.json FILE' \
 	    --replay '$(WP_REPLAY)' \
 	    --pending '$(PROVE_PENDING)' --core '$(CORE_SRCS)' \
+	    --skip '$(foreach f,$(PROVE_FILES),$(if $(PROVE_SKIP_$(call wp_stem,$(f))),$(f)=$(PROVE_SKIP_$(call wp_stem,$(f)))))' \
 	    --json proofs/report.json --md proofs/REPORT.md $(PROVE_FILES)
 
 $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
@@ -105,9 +118,9 @@ $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
 	echo "prove: $$f ..."; t0=$$(date +%s); pass=replay; \
 	if [ -n "$(filter $(call wp_file,$*),$(PROVE_PENDING))" ]; then \
 	    : > $$s.log; pass=prove; \
-	    $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
+	    $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) $(call wp_skip,$*) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
 	else \
-	    $(WP_CMD) $(WP_REPLAY) -wp-report-json $$s.json $$f > $$s.log 2>&1 & pid=$$!; \
+	    $(WP_CMD) $(WP_REPLAY) $(call wp_skip,$*) -wp-report-json $$s.json $$f > $$s.log 2>&1 & pid=$$!; \
 	    trap 'kill $$pid 2>/dev/null; exit 130' INT TERM HUP; \
 	    while kill -0 $$pid 2>/dev/null; do \
 	        if grep -E '^\[wp\] .*Goal typed_' $$s.log 2>/dev/null | grep -qv ' : Valid'; then kill $$pid; break; fi; \
@@ -116,7 +129,7 @@ $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
 	    wait $$pid 2>/dev/null; rc=$$?; trap - INT TERM HUP; \
 	    if [ $$rc -ne 0 ] || ! awk '/^\[wp\] Proved goals:/ { ok = ($$4 == $$6) } END { exit !ok }' $$s.log; then \
 	        mv $$s.log $$s.replay.log; rm -f $$s.json; pass=prove; \
-	        $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
+	        $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) $(call wp_skip,$*) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
 	    fi; \
 	fi; \
 	echo "prove: $$f: $$pass pass, $$(( $$(date +%s) - t0 )) s, frama-c exit status $$rc"; \
