@@ -461,10 +461,18 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
-    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
     ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
-    ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
-    ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY || \result == TCPSM_ERR_INVAL; */
+    behavior refused:
+      assumes seg == \null || (buf == \null && cap != 0);
+      assigns \nothing;
+      ensures \result == TCPSM_ERR_INVAL;
+    behavior step:
+      assumes seg != \null && (buf != \null || cap == 0);
+      ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
+      ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
+      ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY;
+    complete behaviors;
+    disjoint behaviors; */
 enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
                             struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
