@@ -294,9 +294,58 @@ enum tcpsm_err tcpsm_set_iss(struct tcpsm_conn *c, uint32_t iss)
     return TCPSM_OK;
 }
 
+/* The fields tcb_ok_in reads, but nreply, equal in two states: a writer of
+ * the reply queue states them one group a clause, so that its callers keep
+ * the invariant without re-deriving the frame of the array it writes. */
+/*@ predicate same_bufs{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->sbuf, L1) == \at(c->sbuf, L2) && \at(c->scap, L1) == \at(c->scap, L2)
+      && \at(c->rbuf, L1) == \at(c->rbuf, L2) && \at(c->rcap, L1) == \at(c->rcap, L2)
+      && \at(c->shead, L1) == \at(c->shead, L2)
+      && \at(c->rhead, L1) == \at(c->rhead, L2) && \at(c->rcount, L1) == \at(c->rcount, L2)
+      && \at(c->rpush, L1) == \at(c->rpush, L2);
+    predicate same_ring{L1, L2}(struct tcpsm_conn *c) =
+      same_bufs{L1, L2}(c) && \at(c->scount, L1) == \at(c->scount, L2);
+    predicate same_seq{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->state, L1) == \at(c->state, L2) && \at(c->nlog, L1) == \at(c->nlog, L2)
+      && \at(c->snd_una, L1) == \at(c->snd_una, L2) && \at(c->snd_nxt, L1) == \at(c->snd_nxt, L2)
+      && \at(c->iss, L1) == \at(c->iss, L2) && \at(c->snd_mss, L1) == \at(c->snd_mss, L2);
+    predicate same_flags{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->syn_acked, L1) == \at(c->syn_acked, L2)
+      && \at(c->fin_queued, L1) == \at(c->fin_queued, L2)
+      && \at(c->fin_sent, L1) == \at(c->fin_sent, L2)
+      && \at(c->fin_acked, L1) == \at(c->fin_acked, L2)
+      && \at(c->fin_rcvd, L1) == \at(c->fin_rcvd, L2);
+    predicate same_ooo{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->nooo, L1) == \at(c->nooo, L2)
+      && \at(c->ooo_fin, L1) == \at(c->ooo_fin, L2)
+      && \at(c->ooo_fin_off, L1) == \at(c->ooo_fin_off, L2)
+      && \at(c->ooo_psh, L1) == \at(c->ooo_psh, L2)
+      && \at(c->ooo_psh_off, L1) == \at(c->ooo_psh_off, L2)
+      && (\forall integer i; 0 <= i < 8
+          ==> (\at(c->ooo[i].off, L1) == \at(c->ooo[i].off, L2)
+               && \at(c->ooo[i].len, L1) == \at(c->ooo[i].len, L2)));
+    predicate same_peer{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->remote.port, L1) == \at(c->remote.port, L2)
+      && \at(c->open_remote.port, L1) == \at(c->open_remote.port, L2)
+      && \at(c->remote.ip.family, L1) == \at(c->remote.ip.family, L2)
+      && \at(c->open_remote.ip.family, L1) == \at(c->open_remote.ip.family, L2);
+    predicate same_rest{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->t_rtx, L1) == \at(c->t_rtx, L2) && \at(c->t_user, L1) == \at(c->t_user, L2)
+      && \at(c->t_2msl, L1) == \at(c->t_2msl, L2)
+      && \at(c->cfg.mss, L1) == \at(c->cfg.mss, L2)
+      && \at(c->cfg.rto_initial_us, L1) == \at(c->cfg.rto_initial_us, L2)
+      && \at(c->cfg.rto_max_us, L1) == \at(c->cfg.rto_max_us, L2)
+      && \at(c->cfg.msl_us, L1) == \at(c->cfg.msl_us, L2); */
+
 /* Queue a RST (or RST,ACK) addressed back to the sender of seg. */
 /*@ requires \valid(c) && c->nreply <= 4 && \valid_read(seg) && \separated(c, seg);
     assigns c->nreply, c->reply[0 .. 3];
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c);
     ensures c->nreply <= 4; */
 static void queue_reply(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
                         uint8_t flags, uint32_t seq, uint32_t ack)
@@ -318,6 +367,12 @@ static void queue_reply(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
 /*@ requires \valid(c) && c->nreply <= 4 && \valid_read(seg) && \separated(c, seg)
              && seg->len <= 65535;
     assigns c->nreply, c->reply[0 .. 3];
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c);
     ensures c->nreply <= 4; */
 static void reply_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
@@ -415,6 +470,65 @@ static void start_active(struct tcpsm_conn *c)
     c->syn_unsent = true;
 }
 
+/* Append n bytes to the send ring. */
+/*@ requires mem: \valid(c) && \valid(c->sbuf + (0 .. c->scap - 1))
+                  && \separated(c, c->sbuf + (0 .. c->scap - 1));
+    requires ring: c->scap <= 1073741824 && c->scount <= c->scap
+                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
+    requires room: 0 < n <= c->scap - c->scount;
+    requires data: \valid_read(data + (0 .. n - 1))
+                   && \separated(data + (0 .. n - 1), c->sbuf + (0 .. c->scap - 1));
+    assigns c->scount, c->sbuf[0 .. c->scap - 1];
+    ensures grows: c->scount == \old(c->scount) + n;
+    ensures same_bufs: same_bufs{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void send_put(struct tcpsm_conn *c, const uint8_t *data, uint32_t n)
+{
+    ring_put(c->sbuf, c->scap, ring_pos(c->shead, c->scount, c->scap), data, n);
+    c->scount += n;
+}
+
+/* The PUSH and URGENT marks of a SEND whose data ends before `end`. */
+/*@ requires \valid(c);
+    assigns c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up;
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void send_marks(struct tcpsm_conn *c, unsigned flags, uint32_t end)
+{
+    if (flags & TCPSM_SEND_PUSH) {
+        c->snd_psh = true;              /* RFC 9293 3.9.1.2: PUSH marks the end */
+        c->snd_psh_seq = end;
+    }
+    if (flags & TCPSM_SEND_URGENT) {
+        c->snd_urg = true;              /* RFC 9293 3.8.5 (MUST-62): octet after the urgent data */
+        c->snd_up = end;
+    }
+}
+
+/*@ requires \valid(c);
+    requires acc: accepted == \null || (\valid(accepted) && \separated(accepted, c));
+    assigns accepted[0 .. (accepted == \null ? -1 : 0)];
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void tell_accepted(struct tcpsm_conn *c, uint32_t *accepted, uint32_t n)
+{
+    (void)c;                            /* the contract's frame */
+    if (accepted != NULL)
+        *accepted = n;
+}
+
 /*@ requires mem: \valid(c) && \valid(c->sbuf + (0 .. c->scap - 1))
                   && \separated(c, c->sbuf + (0 .. c->scap - 1));
     requires ring: c->scap <= 1073741824 && c->scount <= c->scap
@@ -426,32 +540,24 @@ static void start_active(struct tcpsm_conn *c)
     assigns c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
             c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
     ensures grows: \old(c->scount) <= c->scount <= c->scap;
-    ensures syn_sent: \old(tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_SENT))
-                      ==> (tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_SENT));
-    ensures same: \old(tcb_mem(c) && tcb_ok(c) && !unbound(c)) ==> (tcb_mem(c) && tcb_ok(c)); */
+    ensures same_bufs: same_bufs{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
 static enum tcpsm_err queue_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
                                  unsigned flags, uint32_t *accepted)
 {
     uint32_t space = c->scap - c->scount;
     uint32_t n = min32(len, space);
-    uint32_t end;
     if (len == 0)
         return TCPSM_OK;
     if (n == 0)
         return TCPSM_ERR_RESOURCES;     /* RFC 9293 3.10.2: no room to queue */
-    ring_put(c->sbuf, c->scap, ring_pos(c->shead, c->scount, c->scap), data, n);
-    c->scount += n;
-    end = seq_add(snd_data_seq(c), c->scount);
-    if (flags & TCPSM_SEND_PUSH) {
-        c->snd_psh = true;              /* RFC 9293 3.9.1.2: PUSH marks the end */
-        c->snd_psh_seq = end;
-    }
-    if (flags & TCPSM_SEND_URGENT) {
-        c->snd_urg = true;              /* RFC 9293 3.8.5 (MUST-62): octet after the urgent data */
-        c->snd_up = end;
-    }
-    if (accepted != NULL)
-        *accepted = n;
+    send_put(c, data, n);
+    send_marks(c, flags, seq_add(snd_data_seq(c), c->scount));
+    tell_accepted(c, accepted, n);
     return TCPSM_OK;
 }
 
@@ -592,7 +698,8 @@ static void act_connect(struct tcpsm_conn *c, const struct tcpsm_open *o)
     assigns c->passive, c->remote, c->snd_una, c->snd_nxt, c->syn_acked, c->syn_unsent,
             c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
             c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
-    ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT); */
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT);
+    ensures mem: tcb_mem(c); */
 static enum tcpsm_err act_connect_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
                                        unsigned flags, uint32_t *accepted)
 {
@@ -608,7 +715,8 @@ static enum tcpsm_err act_connect_send(struct tcpsm_conn *c, const uint8_t *data
                   || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
     assigns c->scount, c->snd_psh, c->snd_psh_seq, c->snd_urg, c->snd_up,
             c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
-    ensures ok: tcb_ok(c); */
+    ensures ok: tcb_ok(c);
+    ensures mem: tcb_mem(c); */
 static enum tcpsm_err act_queue_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
                                      unsigned flags, uint32_t *accepted)
 {
@@ -626,7 +734,8 @@ static enum tcpsm_err act_queue_send(struct tcpsm_conn *c, const uint8_t *data, 
                                          ubuf + (0 .. ucap - 1))));
     assigns c->rhead, c->rcount, c->rpush, c->rcv_urg, c->ack_now,
             ubuf[0 .. ucap - 1], *got, rflags[0 .. (rflags == \null ? -1 : 0)];
-    ensures ok: tcb_ok(c); */
+    ensures ok: tcb_ok(c);
+    ensures mem: tcb_mem(c); */
 static enum tcpsm_err act_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t ucap,
                                   uint32_t *got, unsigned *rflags)
 {
@@ -639,11 +748,141 @@ static enum tcpsm_err act_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t 
                    || c->state == TCPSM_CLOSE_WAIT;
     assigns c->fin_queued, c->close_deferred;
     ensures fin_wait_1: c->state != TCPSM_CLOSE_WAIT ==> tcb_ok_in(c, TCPSM_FIN_WAIT_1);
-    ensures last_ack: c->state == TCPSM_CLOSE_WAIT ==> tcb_ok_in(c, TCPSM_LAST_ACK); */
+    ensures last_ack: c->state == TCPSM_CLOSE_WAIT ==> tcb_ok_in(c, TCPSM_LAST_ACK);
+    ensures mem: tcb_mem(c); */
 static void act_queue_fin(struct tcpsm_conn *c)
 {
     c->fin_queued = true;
     c->close_deferred = false;
+}
+
+/* SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK (fields the
+ * invariant does not read: the contract says so field by field). */
+/*@ requires \valid(c) && \valid_read(seg);
+    assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void take_window(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    c->snd_wnd = seg->wnd;
+    c->snd_wl1 = seg->seq;
+    c->snd_wl2 = seg->ack;
+    c->max_snd_wnd = seg->wnd;
+}
+
+/*@ requires \valid(c);
+    assigns c->ack_now;
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void ack_soon(struct tcpsm_conn *c)
+{
+    c->ack_now = true;
+}
+
+/* The SYN's sender becomes the foreign socket (struct copies, kept out of
+ * the bigger functions: the contract says what survives them). */
+/*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg);
+    assigns c->remote.ip, c->remote.port, c->local.ip;
+    ensures closed: \old(tcb_ok_in(c, TCPSM_CLOSED)) ==> tcb_ok_in(c, TCPSM_CLOSED);
+    ensures mem: \old(tcb_mem(c)) ==> tcb_mem(c);
+    ensures kept: c->state == \old(c->state) && c->iss == \old(c->iss); */
+static void peer_from_syn(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    c->remote.ip = seg->src;            /* fill in the unspecified foreign socket */
+    c->remote.port = seg->sport;
+    if (!addr_specified(&c->local.ip))
+        c->local.ip = seg->dst;
+}
+
+/* RFC 9293 3.10.7.2 third, LISTEN: the peer, and SND.UNA <- ISS, SND.NXT <- ISS+1. */
+/*@ requires ok: valid_tcb(c) && c->state == TCPSM_LISTEN;
+    requires seg: \valid_read(seg) && \separated(seg, c);
+    assigns c->remote.ip, c->remote.port, c->local.ip, c->snd_una, c->snd_nxt, c->syn_acked;
+    ensures ok: tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_RECEIVED);
+    ensures kept: c->state == \old(c->state); */
+static void syn_ack_listen(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    peer_from_syn(c, seg);
+    c->snd_una = c->iss;
+    c->snd_nxt = seq_add(c->iss, 1u);
+    c->syn_acked = false;
+}
+
+/* RFC 9293 3.10.7.3 fourth, SYN-SENT: SND.WND <- SEG.WND ... */
+/*@ requires ok: valid_tcb(c) && c->state == TCPSM_SYN_SENT;
+    requires seg: \valid_read(seg);
+    assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_RECEIVED); */
+static void syn_ack_window(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    take_window(c, seg);                /* RFC 9293 3.10.7.3: SND.WND <- SEG.WND ... */
+}
+
+/*@ requires ok: valid_tcb(c) && (c->state == TCPSM_LISTEN || c->state == TCPSM_SYN_SENT);
+    requires seg: \valid_read(seg) && \separated(seg, c);
+    assigns c->remote.ip, c->remote.port, c->local.ip, c->snd_una, c->snd_nxt, c->syn_acked,
+            c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    ensures ok: tcb_mem(c) && tcb_ok_in(c, TCPSM_SYN_RECEIVED); */
+static void syn_ack_peer(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    if (c->state == TCPSM_LISTEN)
+        syn_ack_listen(c, seg);
+    else
+        syn_ack_window(c, seg);
+}
+
+/* IRS <- SEG.SEQ, RCV.NXT <- SEG.SEQ+1 (fields the invariant does not read). */
+/*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg);
+    assigns c->irs, c->rcv_nxt;
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void syn_ack_irs(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    c->irs = seg->seq;
+    c->rcv_nxt = seq_add(seg->seq, 1u);
+}
+
+/* tcpsm_take_mss, with what it keeps. */
+/*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg) && c->cfg.mss != 0;
+    assigns c->snd_mss;
+    ensures mss: c->snd_mss != 0;
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                      && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                      && c->iss == \old(c->iss);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void syn_ack_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    tcpsm_take_mss(c, seg);
+}
+
+/* Our SYN (or SYN,ACK) is owed. */
+/*@ requires \valid(c);
+    assigns c->syn_unsent;
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void syn_owed(struct tcpsm_conn *c)
+{
+    c->syn_unsent = true;
 }
 
 /* RFC 9293 3.10.7.2 third (LISTEN) / 3.10.7.3 fourth (SYN-SENT, simultaneous
@@ -654,33 +893,21 @@ static void act_queue_fin(struct tcpsm_conn *c)
     assigns c->remote.ip, c->remote.port, c->local.ip, c->snd_una, c->snd_nxt, c->syn_acked,
             c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd, c->irs, c->rcv_nxt,
             c->snd_mss, c->syn_unsent;
-    ensures ok: tcb_ok_in(c, TCPSM_SYN_RECEIVED); */
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_RECEIVED);
+    ensures mem: tcb_mem(c); */
 static void act_syn_ack(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
-    if (c->state == TCPSM_LISTEN) {
-        c->remote.ip = seg->src;        /* fill in the unspecified foreign socket */
-        c->remote.port = seg->sport;
-        if (!addr_specified(&c->local.ip))
-            c->local.ip = seg->dst;
-        c->snd_una = c->iss;
-        c->snd_nxt = seq_add(c->iss, 1u);
-        c->syn_acked = false;
-    } else {
-        c->snd_wnd = seg->wnd;          /* RFC 9293 3.10.7.3: SND.WND <- SEG.WND ... */
-        c->snd_wl1 = seg->seq;
-        c->snd_wl2 = seg->ack;
-        c->max_snd_wnd = seg->wnd;
-    }
-    c->irs = seg->seq;
-    c->rcv_nxt = seq_add(seg->seq, 1u);
-    tcpsm_take_mss(c, seg);
-    c->syn_unsent = true;
+    syn_ack_peer(c, seg);
+    syn_ack_irs(c, seg);
+    syn_ack_mss(c, seg);
+    syn_owed(c);
 }
 
 /* RFC 9293 3.10.7.4 eighth: start the 2 MSL timeout, stop the others. */
 /*@ requires ok: tcb_mem(c) && tcb_ok_nt(c, TCPSM_TIME_WAIT);
     assigns c->t_rtx, c->t_user, c->t_2msl, c->rtx_pending;
-    ensures ok: tcb_ok_in(c, TCPSM_TIME_WAIT); */
+    ensures ok: tcb_ok_in(c, TCPSM_TIME_WAIT);
+    ensures mem: tcb_mem(c); */
 static void act_time_wait(struct tcpsm_conn *c, uint64_t now)
 {
     timers_off(c);
@@ -688,17 +915,32 @@ static void act_time_wait(struct tcpsm_conn *c, uint64_t now)
     c->t_2msl = deadline_after(now, c->cfg.msl_us * 2u);
 }
 
-/* RFC 9293 3.10.8, RFC 6298 5.5-5.6: resend the front, back the timer off. */
-/*@ requires ok: valid_tcb(c) && c->snd_una != c->snd_nxt && c->state != TCPSM_TIME_WAIT
-                 && !unbound(c);
-    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us, c->t_rtx;
-    ensures ok: tcb_ok(c); */
-static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
+/* RFC 6298 5.5: back the timer off (the counters stop at their maximum). */
+/*@ requires ok: \valid(c) && c->cfg.rto_max_us >= c->cfg.rto_initial_us;
+    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us;
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void rtx_backoff(struct tcpsm_conn *c)
 {
     c->rtx_pending = true;
     c->rtx_count = sat_inc(c->rtx_count);
     c->n_retransmits = sat_inc(c->n_retransmits);
     c->rto_us = (c->rto_us > c->cfg.rto_max_us / 2u) ? c->cfg.rto_max_us : c->rto_us * 2u;
+}
+
+/* RFC 9293 3.10.8, RFC 6298 5.5-5.6: resend the front, back the timer off. */
+/*@ requires ok: valid_tcb(c) && c->snd_una != c->snd_nxt && c->state != TCPSM_TIME_WAIT
+                 && !unbound(c);
+    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us, c->t_rtx;
+    ensures ok: tcb_ok(c);
+    ensures mem: tcb_mem(c); */
+static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
+{
+    rtx_backoff(c);
     c->t_rtx = deadline_after(now, c->rto_us);
 }
 
@@ -734,7 +976,8 @@ static void act_fail(struct tcpsm_conn *c, enum tcpsm_err err)
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
-    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED);
+    ensures mem: tcb_mem(c); */
 static void act_delete(struct tcpsm_conn *c)
 {
     tcb_clear(c);
@@ -752,7 +995,8 @@ static void act_delete(struct tcpsm_conn *c)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
             c->nreply, c->reply[0 .. 3];
-    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED);
+    ensures mem: tcb_mem(c); */
 static void act_abort(struct tcpsm_conn *c)
 {
     send_rst(c);
@@ -772,7 +1016,8 @@ static void act_abort(struct tcpsm_conn *c)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
             c->error, c->nreply, c->reply[0 .. 3];
-    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED);
+    ensures mem: tcb_mem(c); */
 static void act_reset_send_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     reply_rst(c, seg);
@@ -783,16 +1028,22 @@ static void act_reset_send_rst(struct tcpsm_conn *c, const struct tcpsm_segment 
 /*@ requires ok: valid_tcb(c);
     requires seg: \valid_read(seg) && \separated(c, seg) && seg->len <= 65535;
     assigns c->nreply, c->reply[0 .. 3];
-    ensures ok: tcb_ok(c); */
+    ensures ok: tcb_ok(c);
+    ensures mem: tcb_mem(c); */
 static void act_reply_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     reply_rst(c, seg);
+    /*@ assert send: send_ok(c); */
+    /*@ assert recv: recv_ok(c); */
+    /*@ assert peer: peer_ok(c) && flags_ok(c); */
+    /*@ assert timers: timers_ok(c); */
 }
 
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 /*@ requires ok: valid_tcb(c);
     assigns c->ack_now;
-    ensures ok: tcb_ok(c); */
+    ensures ok: tcb_ok(c);
+    ensures mem: tcb_mem(c); */
 static void act_send_ack(struct tcpsm_conn *c)
 {
     c->ack_now = true;
@@ -802,28 +1053,41 @@ static void act_send_ack(struct tcpsm_conn *c)
 /*@ requires ok: tcb_mem(c) && tcb_ok_in(c, TCPSM_ESTABLISHED);
     requires seg: \valid_read(seg);
     assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd, c->ack_now;
-    ensures ok: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+    ensures ok: tcb_ok_in(c, TCPSM_ESTABLISHED);
+    ensures mem: tcb_mem(c); */
 static void act_establish(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
-    c->snd_wnd = seg->wnd;
-    c->snd_wl1 = seg->seq;
-    c->snd_wl2 = seg->ack;
-    c->max_snd_wnd = seg->wnd;
-    c->ack_now = true;
+    take_window(c, seg);
+    ack_soon(c);
 }
 
-/* RFC 9293 3.10.7.4 fifth SYN-RECEIVED: our SYN is acked; set the window. */
-/*@ requires ok: tcb_mem(c) && tcb_ok_in(c, TCPSM_ESTABLISHED);
-    requires seg: \valid_read(seg);
+/* RFC 9293 3.10.7.4 fifth SYN-RECEIVED: SND.WND <- SEG.WND ... (RFC 5961 MAX.SND.WND) */
+/*@ requires \valid(c) && \valid_read(seg);
     assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
-    ensures ok: tcb_ok_in(c, TCPSM_ESTABLISHED); */
-static void act_syn_acked(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+    ensures same_ring: same_ring{Pre, Post}(c);
+    ensures same_seq: same_seq{Pre, Post}(c);
+    ensures same_flags: same_flags{Pre, Post}(c);
+    ensures same_ooo: same_ooo{Pre, Post}(c);
+    ensures same_peer: same_peer{Pre, Post}(c);
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void update_window(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     c->snd_wnd = seg->wnd;
     c->snd_wl1 = seg->seq;
     c->snd_wl2 = seg->ack;
     if (seg->wnd > c->max_snd_wnd)
         c->max_snd_wnd = seg->wnd;
+}
+
+/* RFC 9293 3.10.7.4 fifth SYN-RECEIVED: our SYN is acked; set the window. */
+/*@ requires ok: tcb_mem(c) && tcb_ok_in(c, TCPSM_ESTABLISHED);
+    requires seg: \valid_read(seg);
+    assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    ensures ok: tcb_ok_in(c, TCPSM_ESTABLISHED);
+    ensures mem: tcb_mem(c); */
+static void act_syn_acked(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    update_window(c, seg);
 }
 
 /* The row's action: one call a case, each with the invariant of the row's
@@ -863,13 +1127,17 @@ static void act_syn_acked(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
             c->error, c->nreply, c->reply[0 .. 3], c->n_retransmits, c->sbuf[0 .. c->scap - 1],
-            k->rbuf[0 .. (action == TCPSM_A_RECEIVE ? k->rcap - 1 : -1)],
-            k->got[0 .. (action == TCPSM_A_RECEIVE && k->got != \null ? 0 : -1)],
-            k->rflags[0 .. (action == TCPSM_A_RECEIVE && k->rflags != \null ? 0 : -1)],
-            k->accepted[0 .. ((action == TCPSM_A_CONNECT_SEND || action == TCPSM_A_QUEUE_SEND)
-                              && k->accepted != \null ? 0 : -1)];
+            k->rbuf[0 .. k->rcap - 1], k->got[0 .. (k->got == \null ? -1 : 0)],
+            k->rflags[0 .. (k->rflags == \null ? -1 : 0)],
+            k->accepted[0 .. (k->accepted == \null ? -1 : 0)];
     ensures mem: tcb_mem(c);
     ensures ok: tcb_ok_in(c, row_to(row));
+    ensures kept: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log_kept: \forall integer i; 0 <= i < 4
+                      ==> (c->log[i].from == \old(c->log[i].from)
+                           && c->log[i].to == \old(c->log[i].to));
     behavior nothing:
       assumes action == TCPSM_A_NONE || action == TCPSM_A_STATUS || action == TCPSM_A_ERR_EXISTS
               || action == TCPSM_A_ERR_NOT_EXIST || action == TCPSM_A_ERR_CLOSING;
