@@ -513,7 +513,7 @@ extern const uint16_t tcpsm_nrows;
 /*@ assigns \nothing;
     ensures table: \result == row_of(state, event)
                    && -1 <= \result < tcpsm_nrows_l && \result <= 255
-                   && (\result >= 0 ==> row_from(\result) == state); */
+                   && (\result >= 0 ==> (row_from(\result) == state && row_event(\result) == event)); */
 int tcpsm_row_find(unsigned state, unsigned event);
 
 /* Row `row`'s target state and action (TCPSM_NSTATES, TCPSM_NACTIONS for a
@@ -550,7 +550,16 @@ unsigned tcpsm_row_to(unsigned row);
       && (\result == TCPSM_A_RETRANSMIT
           ==> (row_from(row) != TCPSM_TIME_WAIT && row_from(row) != TCPSM_CLOSED
                && row_from(row) != TCPSM_LISTEN))
-      && (\result == TCPSM_A_TIME_WAIT ==> row_to(row) == TCPSM_TIME_WAIT); */
+      && (\result == TCPSM_A_TIME_WAIT ==> row_to(row) == TCPSM_TIME_WAIT)
+      && ((\result == TCPSM_A_REPLY_RST || \result == TCPSM_A_RESET_SEND_RST
+           || \result == TCPSM_A_SYN_ACK || \result == TCPSM_A_ESTABLISH
+           || \result == TCPSM_A_SYN_ACKED)
+          ==> TCPSM_EV_SEG_ANY <= row_event(row) <= TCPSM_EV_SEG_FIN)
+      && ((\result == TCPSM_A_LISTEN || \result == TCPSM_A_CONNECT)
+          ==> (row_event(row) == TCPSM_EV_OPEN_ACTIVE || row_event(row) == TCPSM_EV_OPEN_PASSIVE))
+      && ((\result == TCPSM_A_CONNECT_SEND || \result == TCPSM_A_QUEUE_SEND)
+          ==> row_event(row) == TCPSM_EV_SEND)
+      && (\result == TCPSM_A_RECEIVE ==> row_event(row) == TCPSM_EV_RECEIVE); */
 unsigned tcpsm_row_action(unsigned row);
 
 /* Names for logs (never NULL; "?" for out-of-range values). */
