@@ -871,7 +871,7 @@ static void syn_ack_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     tcpsm_take_mss(c, seg);
 }
 
-/* Our SYN (or SYN,ACK) is owed. */
+/* Our SYN (or SYN,ACK) is owed (output.c's syn_owed() tests it). */
 /*@ requires \valid(c);
     assigns c->syn_unsent;
     ensures same_ring: same_ring{Pre, Post}(c);
@@ -880,7 +880,7 @@ static void syn_ack_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
     ensures same_rest: same_rest{Pre, Post}(c); */
-static void syn_owed(struct tcpsm_conn *c)
+static void mark_syn_unsent(struct tcpsm_conn *c)
 {
     c->syn_unsent = true;
 }
@@ -900,7 +900,7 @@ static void act_syn_ack(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     syn_ack_peer(c, seg);
     syn_ack_irs(c, seg);
     syn_ack_mss(c, seg);
-    syn_owed(c);
+    mark_syn_unsent(c);
 }
 
 /* RFC 9293 3.10.7.4 eighth: start the 2 MSL timeout, stop the others. */
