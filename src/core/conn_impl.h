@@ -175,9 +175,9 @@ static inline uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
 /*@ requires mem: tcb_mem(c) && shape_ok(c);
     requires k: \valid_read(k) && \separated(k, c) && k->now <= 18446744073709551615;
     requires seg: TCPSM_EV_SEG_ANY <= event <= TCPSM_EV_SEG_FIN
-                  ==> (\valid_read(k->seg) && k->seg->len <= 65535);
+                  ==> (\valid_read(k->seg) && \separated(k->seg, c) && k->seg->len <= 65535);
     requires open: event == TCPSM_EV_OPEN_ACTIVE || event == TCPSM_EV_OPEN_PASSIVE
-                   ==> \valid_read(k->open);
+                   ==> (\valid_read(k->open) && \separated(k->open, c));
     requires send: event == TCPSM_EV_SEND ==>
                    (\valid_read(k->data + (0 .. k->len - 1))
                     && \separated(k->data + (0 .. k->len - 1), c->sbuf + (0 .. c->scap - 1))
