@@ -55,6 +55,99 @@ static void timers_off(struct tcpsm_conn *c)
     c->t_2msl = TCPSM_NEVER;
 }
 
+/* tcb_clear_conn's writes, a few fields a function: each goal of a
+ * function that writes many fields carries every earlier write, and the
+ * provers time out on the last ones; each group's contract names its
+ * fields and their values. */
+/*@ requires \valid(c);
+    assigns c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
+            c->max_snd_wnd, c->snd_mss;
+    ensures c->snd_una == 0 && c->snd_nxt == 0 && c->snd_wnd == 0 && c->snd_wl1 == 0
+            && c->snd_wl2 == 0 && c->snd_up == 0 && c->max_snd_wnd == 0
+            && c->snd_mss == c->cfg.mss; */
+static void clear_send(struct tcpsm_conn *c)
+{
+    c->snd_una = 0;
+    c->snd_nxt = 0;
+    c->snd_wnd = 0;
+    c->snd_wl1 = 0;
+    c->snd_wl2 = 0;
+    c->snd_up = 0;
+    c->max_snd_wnd = 0;
+    c->snd_mss = c->cfg.mss;
+}
+
+/*@ requires \valid(c);
+    assigns c->snd_urg, c->snd_psh, c->snd_psh_seq, c->irs, c->rcv_nxt, c->rcv_up,
+            c->rcv_urg, c->rcv_urg_signalled;
+    ensures c->snd_urg == 0 && c->snd_psh == 0 && c->snd_psh_seq == 0 && c->irs == 0
+            && c->rcv_nxt == 0 && c->rcv_up == 0 && c->rcv_urg == 0
+            && c->rcv_urg_signalled == 0; */
+static void clear_marks(struct tcpsm_conn *c)
+{
+    c->snd_urg = false;
+    c->snd_psh = false;
+    c->snd_psh_seq = 0;
+    c->irs = 0;
+    c->rcv_nxt = 0;
+    c->rcv_up = 0;
+    c->rcv_urg = false;
+    c->rcv_urg_signalled = false;
+}
+
+/*@ requires \valid(c);
+    assigns c->syn_acked, c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked,
+            c->fin_rcvd, c->close_deferred, c->ack_now, c->rtx_pending;
+    ensures c->syn_acked == 0 && c->syn_unsent == 0 && c->fin_queued == 0
+            && c->fin_sent == 0 && c->fin_acked == 0 && c->fin_rcvd == 0
+            && c->close_deferred == 0 && c->ack_now == 0 && c->rtx_pending == 0; */
+static void clear_flags(struct tcpsm_conn *c)
+{
+    c->syn_acked = false;
+    c->syn_unsent = false;
+    c->fin_queued = false;
+    c->fin_sent = false;
+    c->fin_acked = false;
+    c->fin_rcvd = false;
+    c->close_deferred = false;
+    c->ack_now = false;
+    c->rtx_pending = false;
+}
+
+/*@ requires \valid(c);
+    assigns c->shead, c->scount, c->rhead, c->rcount, c->rpush, c->nooo, c->ooo_fin,
+            c->ooo_fin_off, c->ooo_psh, c->ooo_psh_off;
+    ensures c->shead == 0 && c->scount == 0 && c->rhead == 0 && c->rcount == 0
+            && c->rpush == 0 && c->nooo == 0 && c->ooo_fin == 0 && c->ooo_fin_off == 0
+            && c->ooo_psh == 0 && c->ooo_psh_off == 0; */
+static void clear_rings(struct tcpsm_conn *c)
+{
+    c->shead = 0;
+    c->scount = 0;
+    c->rhead = 0;
+    c->rcount = 0;
+    c->rpush = 0;
+    c->nooo = 0;                        /* ooo[] beyond nooo is never read */
+    c->ooo_fin = false;
+    c->ooo_fin_off = 0;
+    c->ooo_psh = false;
+    c->ooo_psh_off = 0;
+}
+
+/*@ requires \valid(c);
+    assigns c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    ensures c->t_rtx == 18446744073709551615 && c->t_user == 18446744073709551615
+            && c->t_2msl == 18446744073709551615
+            && c->rto_us == c->cfg.rto_initial_us && c->rtx_count == 0; */
+static void clear_timers(struct tcpsm_conn *c)
+{
+    c->t_rtx = TCPSM_NEVER;
+    c->t_user = TCPSM_NEVER;
+    c->t_2msl = TCPSM_NEVER;
+    c->rto_us = c->cfg.rto_initial_us;
+    c->rtx_count = 0;
+}
+
 /* Reset every per-connection field but the sockets, the ISS and the
  * passive flag; keep the configuration, the buffers, the state (set_state
  * moves it), the replies still to send, the error to report, the log and
@@ -78,47 +171,21 @@ static void timers_off(struct tcpsm_conn *c)
 static void tcb_clear_conn(struct tcpsm_conn *c)
 {
     /* Field by field, so that WP follows it (a memset of the struct it
-     * cannot); a field added to struct tcpsm_conn must be added here. */
-    c->snd_una = 0;
-    c->snd_nxt = 0;
-    c->snd_wnd = 0;
-    c->snd_wl1 = 0;
-    c->snd_wl2 = 0;
-    c->snd_up = 0;
-    c->max_snd_wnd = 0;
-    c->snd_mss = c->cfg.mss;
-    c->snd_urg = false;
-    c->snd_psh = false;
-    c->snd_psh_seq = 0;
-    c->irs = 0;
-    c->rcv_nxt = 0;
-    c->rcv_up = 0;
-    c->rcv_urg = false;
-    c->rcv_urg_signalled = false;
-    c->syn_acked = false;
-    c->syn_unsent = false;
-    c->fin_queued = false;
-    c->fin_sent = false;
-    c->fin_acked = false;
-    c->fin_rcvd = false;
-    c->close_deferred = false;
-    c->ack_now = false;
-    c->rtx_pending = false;
-    c->shead = 0;
-    c->scount = 0;
-    c->rhead = 0;
-    c->rcount = 0;
-    c->rpush = 0;
-    c->nooo = 0;                        /* ooo[] beyond nooo is never read */
-    c->ooo_fin = false;
-    c->ooo_fin_off = 0;
-    c->ooo_psh = false;
-    c->ooo_psh_off = 0;
-    c->t_rtx = TCPSM_NEVER;             /* timers_off(), inline: a call here */
-    c->t_user = TCPSM_NEVER;            /* would make the prover re-derive */
-    c->t_2msl = TCPSM_NEVER;            /* every other field's frame */
-    c->rto_us = c->cfg.rto_initial_us;
-    c->rtx_count = 0;
+     * cannot); a field added to struct tcpsm_conn must be added to one
+     * of the groups. */
+    clear_send(c);
+    clear_marks(c);
+    clear_flags(c);
+    clear_rings(c);
+    clear_timers(c);
+    /*@ assert shape: tcb_mem(c) && shape_ok(c); */
+    /*@ assert send: send_ok_in(c, TCPSM_CLOSED) && send_ok_in(c, TCPSM_LISTEN); */
+    /*@ assert ranges: ranges_ok(c, c->nooo); */
+    /*@ assert recv: recv_ok(c); */
+    /*@ assert peer: no_peer_state(c) && peer_ok_in(c, TCPSM_CLOSED); */
+    /*@ assert flags: flags_ok_in(c, TCPSM_CLOSED) && flags_ok_in(c, TCPSM_LISTEN); */
+    /*@ assert timers: timers_ok_in(c, TCPSM_CLOSED) && timers_ok_in(c, TCPSM_LISTEN); */
+    /*@ assert nt: tcb_ok_nt(c, TCPSM_CLOSED); */
 }
 
 /* Reset every per-connection field, the sockets too. */
