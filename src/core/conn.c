@@ -470,14 +470,18 @@ static void send_rst(struct tcpsm_conn *c)
     requires row: 0 <= row < tcpsm_nrows_l && row <= 255 && row_from(row) == c->state;
     requires event: event < TCPSM_NEVENTS;
     requires ok: tcb_ok_in(c, row_to(row));
-    assigns c->state, c->nlog, c->log[c->nlog .. 3];
+    assigns c->state, c->nlog, c->log[0 .. 3];
     ensures valid: valid_tcb(c);
+    ensures shape: shape_ok(c);
     ensures table: c->state == row_to(row);
     ensures legal: legal_transition(\old(c->state), c->state);
     ensures log: c->nlog <= 4;
     ensures logged: \old(c->nlog) < 4
                     ==> (c->nlog == \old(c->nlog) + 1 && c->log[\old(c->nlog)].from == \old(c->state)
-                         && c->log[\old(c->nlog)].to == c->state); */
+                         && c->log[\old(c->nlog)].to == c->state);
+    ensures log_kept: \forall integer i; 0 <= i < \old(c->nlog)
+                      ==> (c->log[i].from == \old(c->log[i].from)
+                           && c->log[i].to == \old(c->log[i].to)); */
 static void set_state(struct tcpsm_conn *c, int row, unsigned event)
 {
     uint8_t to = (uint8_t)tcpsm_row_to((unsigned)row);
@@ -1323,16 +1327,42 @@ static enum tcpsm_err run_action(struct tcpsm_conn *c, const struct call *k, int
     }
 }
 
+/* A lemma as a ghost function: one logged step from s0 is a chain.  Its
+ * proof is a goal of its own; tcpsm_fire's log goal only calls it. */
+/*@ ghost
+  /@ requires \valid_read(c);
+     requires n: 0 <= n0 && c->nlog == n0 + 1 && c->nlog <= 4;
+     requires step: c->log[n0].from == s0 && c->log[n0].to == c->state;
+     requires legal: legal_transition(s0, c->state);
+     assigns \nothing;
+     ensures chain(c, n0, s0); @/
+  void chain_one(struct tcpsm_conn *c, int n0, unsigned s0) { }
+*/
+
+/*@ ghost
+  /@ requires \valid_read(c);
+     requires n: 0 <= n0 == c->nlog <= 4 && c->state == s0;
+     assigns \nothing;
+     ensures chain(c, n0, s0); @/
+  void chain_none(struct tcpsm_conn *c, int n0, unsigned s0) { }
+*/
+
 /* The dispatcher: conn_impl.h describes it and holds its contract. */
 enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned event)
 {
     int row = tcpsm_row_find(c->state, event);
     unsigned action;
     enum tcpsm_err err;
-    if (row < 0)
+    /*@ ghost int n0 = c->nlog; */
+    /*@ ghost unsigned s0 = c->state; */
+    if (row < 0) {
+        /*@ ghost chain_none(c, n0, s0); */
         return TCPSM_OK;
+    }
     action = tcpsm_row_action((unsigned)row);
     err = run_action(c, k, row, action);
+    /*@ assert kept: c->nlog == \at(c->nlog, Pre) && c->state == \at(c->state, Pre); */
     set_state(c, row, event);
+    /*@ ghost chain_one(c, n0, s0); */
     return err;
 }
