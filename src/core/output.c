@@ -5,6 +5,7 @@
  */
 
 #include "conn_impl.h"
+#include "../../proofs/frame.acsl"
 
 /* What the proof of tcpsm_timer needs from the transition table (the
  * engine sees it opaque, conn_impl.h) is timers_rows (proofs/rows.acsl):
@@ -170,6 +171,24 @@ static void seg_header(const struct tcpsm_conn *c, struct tcpsm_segment *seg, ui
     seg->wnd = adv_wnd(c);
 }
 
+/* seg_header(), and what it keeps: every field of the TCB that tcb_ok
+ * reads (proofs/frame.acsl).  Proven here, where the goal is only the
+ * write and the two pointers, rather than in each caller beside the whole
+ * invariant, where the provers time out on it. */
+/*@ requires \valid_read(c) && \valid(seg) && \separated(c, seg);
+    requires c->rcount <= c->rcap;
+    assigns *seg;
+    ensures len: seg->len == 0;
+    ensures seq: seg->seq == seq;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c); */
+static void header_kept(const struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t flags, uint32_t seq)
+{
+    seg_header(c, seg, flags, seq);
+}
+
 /* A data segment of len bytes from ring offset off (seq), with PSH, URG
  * and FIN as they apply. */
 /*@ requires mem: \valid_read(c) && \valid(seg) && \separated(c, seg)
@@ -199,17 +218,35 @@ static void data_segment(const struct tcpsm_conn *c, struct tcpsm_segment *seg, 
     }
 }
 
-/* 1. The oldest RST reply: out of the queue into *seg. */
-/*@ requires valid_tcb(c) && c->nreply > 0;
-    requires \valid(seg) && \separated(seg, c);
-    assigns *seg, c->reply[0 .. 3], c->nreply;
-    ensures valid: valid_tcb(c);
+/* data_segment(), and what it keeps (see header_kept). */
+/*@ requires mem: \valid_read(c) && \valid(seg) && \separated(c, seg)
+                  && \valid_read(c->sbuf + (0 .. c->scap - 1)) && \valid(buf + (0 .. len - 1));
+    requires apart: \separated(buf + (0 .. len - 1), c, seg, c->sbuf + (0 .. c->scap - 1))
+                    && \separated(seg, c->sbuf + (0 .. c->scap - 1));
+    requires ring: c->scap <= 1073741824 && c->scount <= c->scap
+                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0)
+                   && off <= c->scount && len <= c->scount - off;
+    requires rcv: c->rcount <= c->rcap;
+    assigns *seg, buf[0 .. len - 1];
+    ensures len: seg->len == len;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c); */
+static void data_kept(const struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf,
+                      uint32_t seq, uint32_t off, uint32_t len, bool fin)
+{
+    data_segment(c, seg, buf, seq, off, len, fin);
+}
+
+/* The RST reply at the front of the queue, into *seg. */
+/*@ requires \valid_read(c) && c->nreply > 0 && \valid(seg) && \separated(seg, c);
+    assigns *seg;
     ensures len: seg->len == 0; */
-static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
+static void reply_segment(const struct tcpsm_conn *c, struct tcpsm_segment *seg)
 {
     const struct tcpsm_reply *r = &c->reply[0];
     struct tcpsm_segment none = { 0 };
-    uint8_t i, n = c->nreply;
     *seg = none;
     seg->len = 0;                       /* (none's: WP loses the copy) */
     seg->src = r->src;
@@ -220,12 +257,97 @@ static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
     seg->seq = r->seq;
     seg->ack = r->ack;
     seg->compartment = c->compartment;
+}
+
+/* reply_segment(), and what it keeps (see header_kept). */
+/*@ requires \valid_read(c) && c->nreply > 0 && \valid(seg) && \separated(seg, c);
+    assigns *seg;
+    ensures len: seg->len == 0;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c); */
+static void reply_kept(const struct tcpsm_conn *c, struct tcpsm_segment *seg)
+{
+    reply_segment(c, seg);
+}
+
+/* Our SYN's header (3.7.1: with our MSS). */
+/*@ requires \valid_read(c) && \valid(seg) && \separated(c, seg);
+    requires c->rcount <= c->rcap;
+    assigns *seg;
+    ensures len: seg->len == 0; */
+static void syn_segment(const struct tcpsm_conn *c, struct tcpsm_segment *seg)
+{
+    seg_header(c, seg, TCPSM_SYN, c->iss);
+    seg->opt.has_mss = true;        /* RFC 9293 3.7.1 (MUST-14 is a SHOULD-send; we do) */
+    seg->opt.mss = c->cfg.mss;
+}
+
+/* syn_segment(), and what it keeps (see header_kept). */
+/*@ requires \valid_read(c) && \valid(seg) && \separated(c, seg);
+    requires c->rcount <= c->rcap;
+    assigns *seg;
+    ensures len: seg->len == 0;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c); */
+static void syn_kept(const struct tcpsm_conn *c, struct tcpsm_segment *seg)
+{
+    syn_segment(c, seg);
+}
+
+/* The front reply is out: the others move up one. */
+/*@ requires \valid(c) && 0 < c->nreply <= 4;
+    assigns c->reply[0 .. 3];
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c); */
+static void reply_shift(struct tcpsm_conn *c)
+{
+    uint8_t i, n = c->nreply;
     /*@ loop invariant 1 <= i <= n;
         loop assigns i, c->reply[0 .. 3];
         loop variant n - i; */
     for (i = 1; i < n; i++)
         c->reply[i - 1u] = c->reply[i];
-    c->nreply = (uint8_t)(n - 1u);
+}
+
+/* 1. The oldest RST reply: out of the queue into *seg. */
+/*@ requires valid_tcb(c) && c->nreply > 0;
+    requires \valid(seg) && \separated(seg, c);
+    assigns *seg, c->reply[0 .. 3], c->nreply;
+    ensures valid: valid_tcb(c);
+    ensures len: seg->len == 0;
+    ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
+                  && c->snd_mss == \old(c->snd_mss) && c->snd_nxt == \old(c->snd_nxt); */
+static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
+{
+    reply_kept(c, seg);
+    //@ assert ok: tcb_ok(c);
+    //@ assert mem: tcb_mem(c);
+    reply_shift(c);
+    //@ assert shifted: tcb_ok(c);
+    c->nreply = (uint8_t)(c->nreply - 1u);
+}
+
+/* Our SYN or SYN,ACK went out: nothing of it is owed now (and no ACK, which
+ * it carries but in SYN-SENT); the timers run (3.10.8). */
+/*@ requires valid_tcb(c) && !unbound(c) && c->syn_acked == 0;
+    assigns c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user;
+    ensures valid: valid_tcb(c); */
+static void syn_out(struct tcpsm_conn *c, uint64_t now)
+{
+    c->syn_unsent = false;
+    c->rtx_pending = false;
+    if (c->state != TCPSM_SYN_SENT) /* the segment carries an ACK (seg_header) */
+        c->ack_now = false;
+    //@ assert mem: tcb_mem(c);
+    //@ assert nt: tcb_ok_nt(c, c->state);
+    timers_arm(c, now);
+    //@ assert timers: timers_ok(c);
 }
 
 /* 2. Our SYN or SYN,ACK, new or retransmitted. */
@@ -233,17 +355,40 @@ static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
     requires \valid(seg) && \separated(seg, c);
     assigns *seg, c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user;
     ensures valid: valid_tcb(c);
-    ensures len: seg->len == 0; */
+    ensures len: seg->len == 0;
+    ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
+                  && c->snd_mss == \old(c->snd_mss) && c->snd_nxt == \old(c->snd_nxt); */
 static void out_syn(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *seg)
 {
-    seg_header(c, seg, TCPSM_SYN, c->iss);
-    seg->opt.has_mss = true;        /* RFC 9293 3.7.1 (MUST-14 is a SHOULD-send; we do) */
-    seg->opt.mss = c->cfg.mss;
-    c->syn_unsent = false;
-    c->rtx_pending = false;
-    if (c->state != TCPSM_SYN_SENT) /* the segment carries an ACK (seg_header) */
-        c->ack_now = false;
+    syn_kept(c, seg);
+    //@ assert ok: tcb_ok(c);
+    //@ assert mem: tcb_mem(c);
+    syn_out(c, now);
+}
+
+/* n more of sequence space went out from SND.NXT (RFC 9293 3.3.1), our
+ * FIN last when fin: SND.NXT moves, and the timers run (3.10.8). */
+/*@ requires tcb: valid_tcb(c) && !unbound(c)
+                  && c->state != TCPSM_SYN_SENT && c->state != TCPSM_SYN_RECEIVED;
+    requires flags: c->fin_sent == 0 && (fin ==> c->fin_queued != 0);
+    requires n: 0 < n <= 65536;
+    requires room: seq_sub_l(c->snd_nxt, c->snd_una) + n <= snd_room(c) + (fin ? 1 : 0);
+    assigns c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
+    ensures valid: valid_tcb(c);
+    ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == n;
+    ensures flight: seq_sub_l(c->snd_nxt, c->snd_una) == seq_sub_l(\old(c->snd_nxt), c->snd_una) + n; */
+static void sent_out(struct tcpsm_conn *c, uint64_t now, uint32_t n, bool fin)
+{
+    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_nxt) == n;
+    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_una) == seq_sub_l(c->snd_nxt, c->snd_una) + n;
+    c->snd_nxt = seq_add(c->snd_nxt, n);
+    if (fin)
+        c->fin_sent = true;
+    c->ack_now = false;
+    //@ assert mem: tcb_mem(c);
+    //@ assert nt: tcb_ok_nt(c, c->state);
     timers_arm(c, now);
+    //@ assert timers: timers_ok(c);
 }
 
 /* 4. len new bytes from ring offset sent (= SND.NXT - SND.UNA), with our
@@ -257,6 +402,8 @@ static void out_syn(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
     requires len: 0 < len <= c->scount - sent && len <= 65535;
     assigns *seg, buf[0 .. len - 1], c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
     ensures valid: valid_tcb(c);
+    ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
+                  && c->snd_mss == \old(c->snd_mss);
     ensures len: seg->len == len;
     ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == len + (fin ? 1 : 0);
     ensures flight: seq_sub_l(c->snd_nxt, c->snd_una)
@@ -264,15 +411,11 @@ static void out_syn(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
 static void out_data(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *seg, uint8_t *buf,
                      uint32_t sent, uint32_t len, bool fin)
 {
-    uint32_t n = len + (fin ? 1u : 0u);
-    data_segment(c, seg, buf, c->snd_nxt, sent, len, fin);
-    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_nxt) == n;
-    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_una) == sent + n;
-    c->snd_nxt = seq_add(c->snd_nxt, n);
-    if (fin)
-        c->fin_sent = true;
-    c->ack_now = false;
-    timers_arm(c, now);
+    uint32_t seq = c->snd_nxt;
+    sent_out(c, now, len + (fin ? 1u : 0u), fin);
+    data_kept(c, seg, buf, seq, sent, len, fin);
+    //@ assert ok: tcb_ok(c);
+    //@ assert mem: tcb_mem(c);
 }
 
 /* 5. our FIN, all data sent (RFC 9293 3.10.4). */
@@ -286,13 +429,10 @@ static void out_data(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *s
     ensures flight: seq_sub_l(c->snd_nxt, c->snd_una) == seq_sub_l(\old(c->snd_nxt), c->snd_una) + 1; */
 static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *seg)
 {
-    seg_header(c, seg, TCPSM_FIN, c->snd_nxt);
-    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, 1), c->snd_nxt) == 1;
-    //@ assert seq_sub_l(seq_add_l(c->snd_nxt, 1), c->snd_una) == seq_sub_l(c->snd_nxt, c->snd_una) + 1;
-    c->snd_nxt = seq_add(c->snd_nxt, 1u);
-    c->fin_sent = true;
-    c->ack_now = false;
-    timers_arm(c, now);
+    header_kept(c, seg, TCPSM_FIN, c->snd_nxt);
+    //@ assert ok: tcb_ok(c);
+    //@ assert mem: tcb_mem(c);
+    sent_out(c, now, 1u, true);
 }
 
 /* 6. a bare ACK. */
@@ -300,11 +440,30 @@ static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
     requires seg: \valid(seg) && \separated(seg, c);
     assigns *seg, c->ack_now;
     ensures valid: valid_tcb(c);
-    ensures len: seg->len == 0; */
+    ensures len: seg->len == 0;
+    ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
+                  && c->snd_mss == \old(c->snd_mss) && c->snd_nxt == \old(c->snd_nxt); */
 static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 {
-    seg_header(c, seg, 0u, c->snd_nxt);
     c->ack_now = false;
+    header_kept(c, seg, 0u, c->snd_nxt);
+}
+
+/* How many new bytes may go now: the unsent ones, within the peer's
+ * window (SND.UNA + SND.WND, RFC 9293 3.8.6), one MSS (3.7.1) and the
+ * caller's buffer; none before our SYN is acked or after our FIN. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures bound: \result <= unsent && \result <= cap && \result <= c->snd_mss;
+    ensures when: \result > 0 ==> (c->syn_acked != 0 && c->fin_sent == 0); */
+static uint32_t new_len(const struct tcpsm_conn *c, uint32_t unsent, uint32_t cap)
+{
+    uint32_t inflight, room;
+    if (!c->syn_acked || c->fin_sent || unsent == 0 || cap == 0)
+        return 0;
+    inflight = seq_sub(c->snd_nxt, c->snd_una);
+    room = c->snd_wnd > inflight ? c->snd_wnd - inflight : 0u;
+    return min32(min32(unsent, room), min32(c->snd_mss, cap));
 }
 
 /* What steps 3.-6. of tcpsm_output ensure (3. in out_rtx, 4.-6. in
@@ -329,27 +488,27 @@ static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
     uint32_t sent = snd_sent(c);
     uint32_t unsent = c->scount - sent;
 
+    uint32_t len = new_len(c, unsent, cap);
+
     /* 4. new data within SND.WND (RFC 9293 3.8.6, 3.10.2) */
-    if (c->syn_acked && !c->fin_sent && unsent > 0 && cap > 0) {
-        uint32_t inflight = seq_sub(c->snd_nxt, c->snd_una);
-        uint32_t room = c->snd_wnd > inflight ? c->snd_wnd - inflight : 0u;
-        uint32_t len = min32(min32(unsent, room), min32(c->snd_mss, cap));
-        if (len > 0) {
-            bool fin = c->fin_queued && len == unsent;
-            out_data(c, now, seg, buf, sent, len, fin);
-            return TCPSM_OK;
-        }
+    if (len > 0) {
+        bool fin = c->fin_queued && len == unsent;
+        out_data(c, now, seg, buf, sent, len, fin);
+        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
+        return TCPSM_OK;
     }
 
     /* 5. our FIN once every queued byte went out (RFC 9293 3.10.4) */
     if (c->fin_queued && !c->fin_sent && unsent == 0) {
         out_fin(c, now, seg);
+        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
     }
 
     /* 6. an ACK that is still owed */
     if (c->ack_now) {
         out_ack(c, seg);
+        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
     }
     return TCPSM_ERR_EMPTY;
@@ -379,7 +538,7 @@ static enum tcpsm_err out_rtx(struct tcpsm_conn *c, uint64_t now,
         uint32_t sent = snd_sent(c);
         uint32_t len = min32(min32(sent, c->snd_mss), cap);
         bool fin = c->fin_sent && !c->fin_acked && len == sent;
-        data_segment(c, seg, buf, c->snd_una, 0, len, fin);
+        data_kept(c, seg, buf, c->snd_una, 0, len, fin);
         c->ack_now = false;
         return TCPSM_OK;
     }
@@ -430,16 +589,21 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
     /* 1. RST replies, oldest first */
     if (c->nreply > 0) {
         out_reply(c, seg);
+        //@ assert v_reply: valid_tcb(c);
+        //@ assert s_reply: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
     }
     if (is_unbound(c)) {
         c->ack_now = false;
+        //@ assert v_unbound: valid_tcb(c);
         return TCPSM_ERR_EMPTY;
     }
 
     /* 2. our SYN or SYN,ACK: new, or retransmitted */
     if (syn_owed(c)) {
         out_syn(c, now, seg);
+        //@ assert v_syn: valid_tcb(c);
+        //@ assert s_syn: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
     }
     if (c->state == TCPSM_SYN_SENT)
