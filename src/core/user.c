@@ -4,6 +4,7 @@
  */
 
 #include "conn_impl.h"
+#include "../../proofs/frame.acsl"
 
 /* What the proofs of the user calls need from the transition table (the
  * engine sees it opaque, conn_impl.h) is user_rows (proofs/rows.acsl): each
@@ -270,17 +271,16 @@ enum tcpsm_err tcpsm_abort(struct tcpsm_conn *c, uint64_t now)
     return tcpsm_fire(c, &k, TCPSM_EV_ABORT);
 }
 
-/*@ requires valid_tcb(c);
-    requires st == \null || (\valid(st) && \separated(st, c));
-    assigns st[0 .. (st == \null ? -1 : 0)];
-    ensures valid: valid_tcb(c); */
-enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
+/* STATUS's report (RFC 9293 3.10.6), filled apart from *c, then copied
+ * out. */
+/*@ requires mem: \valid_read(c) && \valid(st) && \separated(st, c);
+    requires tcb: c->state < TCPSM_NSTATES && c->rcount <= c->rcap && c->rcap <= 1073741824
+                  && c->scount <= c->scap;
+    assigns *st; */
+static enum tcpsm_err status_fill(const struct tcpsm_conn *c, struct tcpsm_status *st)
 {
-    struct tcpsm_status s = { 0 };     /* filled apart from *c, then copied out */
-    int row;
-    if (c == NULL || st == NULL || c->state >= TCPSM_NSTATES)
-        return TCPSM_ERR_INVAL;
-    row = tcpsm_row_find(c->state, TCPSM_EV_STATUS);    /* no state change: no fire */
+    struct tcpsm_status s = { 0 };
+    int row = tcpsm_row_find(c->state, TCPSM_EV_STATUS);    /* no state change: no fire */
     if (row < 0 || tcpsm_row_action((unsigned)row) != TCPSM_A_STATUS)
         return TCPSM_ERR_NOT_EXIST;                      /* RFC 9293 3.10.6 CLOSED */
     s.state = c->state;
@@ -302,4 +302,30 @@ enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
     s.rto_us = c->rto_us;
     *st = s;
     return TCPSM_OK;
+}
+
+/* status_fill(), and what it keeps: every field of the TCB that tcb_ok
+ * reads (proofs/frame.acsl; output.c's header_kept says why). */
+/*@ requires mem: \valid_read(c) && \valid(st) && \separated(st, c);
+    requires tcb: c->state < TCPSM_NSTATES && c->rcount <= c->rcap && c->rcap <= 1073741824
+                  && c->scount <= c->scap;
+    assigns *st;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c); */
+static enum tcpsm_err status_kept(const struct tcpsm_conn *c, struct tcpsm_status *st)
+{
+    return status_fill(c, st);
+}
+
+/*@ requires valid_tcb(c);
+    requires st == \null || (\valid(st) && \separated(st, c));
+    assigns st[0 .. (st == \null ? -1 : 0)];
+    ensures valid: valid_tcb(c); */
+enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
+{
+    if (c == NULL || st == NULL || c->state >= TCPSM_NSTATES)
+        return TCPSM_ERR_INVAL;
+    return status_kept(c, st);
 }
