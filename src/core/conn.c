@@ -350,7 +350,10 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
 
 /*@ requires valid_tcb(c);
     assigns c->iss;
-    ensures valid_tcb(c) && c->state == \old(c->state); */
+    ensures valid_tcb(c) && c->state == \old(c->state);
+    ensures legal: legal_transition(\old(c->state), c->state);
+    ensures set: \result == TCPSM_OK <==> unbound{Pre}(c);
+    ensures iss: c->iss == (\result == TCPSM_OK ? iss : \old(c->iss)); */
 enum tcpsm_err tcpsm_set_iss(struct tcpsm_conn *c, uint32_t iss)
 {
     if (c == NULL)
@@ -556,7 +559,8 @@ static void start_active(struct tcpsm_conn *c)
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c); */
+    ensures same_rest: same_rest{Pre, Post}(c);
+    ensures recv: \old(recv_ok(c)) ==> recv_ok(c); */
 static void send_put(struct tcpsm_conn *c, const uint8_t *data, uint32_t n)
 {
     ring_put(c->sbuf, c->scap, ring_pos(c->shead, c->scount, c->scap), data, n);
@@ -571,7 +575,8 @@ static void send_put(struct tcpsm_conn *c, const uint8_t *data, uint32_t n)
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c); */
+    ensures same_rest: same_rest{Pre, Post}(c);
+    ensures recv: \old(recv_ok(c)) ==> recv_ok(c); */
 static void send_marks(struct tcpsm_conn *c, unsigned flags, uint32_t end)
 {
     if (flags & TCPSM_SEND_PUSH) {
@@ -592,7 +597,8 @@ static void send_marks(struct tcpsm_conn *c, unsigned flags, uint32_t end)
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c); */
+    ensures same_rest: same_rest{Pre, Post}(c);
+    ensures recv: \old(recv_ok(c)) ==> recv_ok(c); */
 static void tell_accepted(struct tcpsm_conn *c, uint32_t *accepted, uint32_t n)
 {
     (void)c;                            /* the contract's frame */
@@ -616,7 +622,8 @@ static void tell_accepted(struct tcpsm_conn *c, uint32_t *accepted, uint32_t n)
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c); */
+    ensures same_rest: same_rest{Pre, Post}(c);
+    ensures recv: \old(recv_ok(c)) ==> recv_ok(c); */
 static enum tcpsm_err queue_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
                                  unsigned flags, uint32_t *accepted)
 {
@@ -632,6 +639,86 @@ static enum tcpsm_err queue_send(struct tcpsm_conn *c, const uint8_t *data, uint
     return TCPSM_OK;
 }
 
+/* RFC 9293 3.10.3: n bytes of the in-order data are read; the PUSH point
+ * moves back by n, and is passed when n reaches it. */
+/*@ requires \valid(c) && recv_ok(c) && n <= c->rcount;
+    assigns c->rpush;
+    ensures ok: recv_ok(c);
+    ensures left: c->rpush <= c->rcount - n;
+    ensures pushed: \result <==> (\old(c->rpush) != 0 && n >= \old(c->rpush));
+    ensures rcount: c->rcount == \old(c->rcount) && c->rcap == \old(c->rcap)
+                    && c->rhead == \old(c->rhead) && c->rcv_nxt == \old(c->rcv_nxt); */
+static bool recv_push(struct tcpsm_conn *c, uint32_t n)
+{
+    if (c->rpush == 0)
+        return false;
+    if (n >= c->rpush) {               /* RFC 9293 3.10.3: mark "push seen" */
+        c->rpush = 0;
+        return true;
+    }
+    c->rpush -= n;
+    return false;
+}
+
+/* The first n unread bytes leave the ring: RCV.WND opens by n.  The next
+ * read starts where this one stopped, so no byte is delivered twice or
+ * out of order. */
+/*@ requires \valid(c) && recv_ok(c) && 0 < n <= c->rcount && c->rpush <= c->rcount - n;
+    assigns c->rhead, c->rcount;
+    ensures ok: recv_ok(c);
+    ensures rcount: c->rcount == \old(c->rcount) - n;
+    ensures rhead: c->rhead == (\old(c->rhead) + n) % c->rcap;
+    ensures kept: c->rcap == \old(c->rcap) && c->rcv_nxt == \old(c->rcv_nxt); */
+static void recv_take(struct tcpsm_conn *c, uint32_t n)
+{
+    c->rhead = ring_pos(c->rhead, n, c->rcap);
+    c->rcount -= n;
+}
+
+/* After a read: leave urgent mode once RCV.UP is read past, and announce a
+ * window that has opened enough. */
+/*@ requires \valid(c) && recv_ok(c) && c->rcount <= 1073741824;
+    assigns c->rcv_urg, c->ack_now;
+    ensures ok: recv_ok(c);
+    ensures kept: c->rcount == \old(c->rcount) && c->rhead == \old(c->rhead); */
+static void recv_after(struct tcpsm_conn *c, uint32_t before)
+{
+    uint32_t thresh;
+    if (c->rcv_urg && !seq_lt(rcv_read_seq(c), c->rcv_up))
+        c->rcv_urg = false;             /* RFC 9293 3.8.5: back to "normal mode" */
+    /* RFC 9293 3.8.6.2.2: announce the window once it has opened by
+     * min(RCV.BUFF/2, Eff.snd.MSS) from below that size. */
+    thresh = min32(c->rcap / 2u, c->snd_mss);
+    if (before < thresh && rcv_wnd(c) >= thresh && synchronized(c->state) && !c->fin_rcvd)
+        c->ack_now = true;
+}
+
+/* The user's *got and *rflags (c only for the contract's frame). */
+/*@ requires \valid(c) && recv_ok(c) && \valid(got) && \separated(got, c);
+    assigns *got;
+    ensures ok: recv_ok(c);
+    ensures got: *got == n;
+    ensures kept: c->rcount == \old(c->rcount) && c->rhead == \old(c->rhead)
+                  && c->rcap == \old(c->rcap) && c->rcv_nxt == \old(c->rcv_nxt); */
+static void tell_got(struct tcpsm_conn *c, uint32_t *got, uint32_t n)
+{
+    (void)c;
+    *got = n;
+}
+
+/*@ requires \valid(c) && recv_ok(c);
+    requires rflags == \null || (\valid(rflags) && \separated(rflags, c));
+    assigns rflags[0 .. (rflags == \null ? -1 : 0)];
+    ensures ok: recv_ok(c);
+    ensures kept: c->rcount == \old(c->rcount) && c->rhead == \old(c->rhead)
+                  && c->rcap == \old(c->rcap) && c->rcv_nxt == \old(c->rcv_nxt); */
+static void tell_rflags(struct tcpsm_conn *c, unsigned *rflags, unsigned fl)
+{
+    (void)c;
+    if (rflags != NULL)
+        *rflags = fl;
+}
+
 /*@ requires mem: \valid(c) && \valid(c->rbuf + (0 .. c->rcap - 1))
                   && \separated(c, c->rbuf + (0 .. c->rcap - 1));
     requires ok: recv_ok(c);
@@ -645,44 +732,41 @@ static enum tcpsm_err queue_send(struct tcpsm_conn *c, const uint8_t *data, uint
     assigns c->rhead, c->rcount, c->rpush, c->rcv_urg, c->ack_now,
             ubuf[0 .. ucap - 1], *got, rflags[0 .. (rflags == \null ? -1 : 0)];
     ensures ok: recv_ok(c);
-    ensures shrinks: c->rcount <= \old(c->rcount); */
+    ensures shrinks: c->rcount <= \old(c->rcount);
+    ensures kept: c->rcap == \old(c->rcap) && c->rcv_nxt == \old(c->rcv_nxt);
+    behavior none:
+      assumes ucap == 0 || c->rcount == 0;
+      ensures c->rcount == \old(c->rcount) && c->rhead == \old(c->rhead);
+    behavior some:
+      assumes ucap != 0 && c->rcount != 0;
+      ensures \result == TCPSM_OK;
+      ensures *got == \min(ucap, \old(c->rcount));
+      ensures c->rcount == \old(c->rcount) - *got;
+      ensures c->rhead == (\old(c->rhead) + *got) % c->rcap;
+    complete behaviors;
+    disjoint behaviors; */
 static enum tcpsm_err do_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t ucap,
                                  uint32_t *got, unsigned *rflags)
 {
     uint32_t n = min32(ucap, c->rcount);
     uint32_t before = rcv_wnd(c);
-    uint32_t thresh;
     unsigned fl = 0;
     /* RFC 9293 3.10.3: tell the user when RCV.UP is ahead of what is read. */
     if (c->rcv_urg && seq_lt(rcv_read_seq(c), c->rcv_up))
         fl |= TCPSM_RECV_URGENT;
     if (n == 0) {
-        if (rflags != NULL)
-            *rflags = fl;
+        tell_rflags(c, rflags, fl);
         /* RFC 9293 3.10.3 CLOSE-WAIT: no text left after the FIN */
         return c->fin_rcvd ? TCPSM_ERR_CLOSING : TCPSM_OK;
     }
     ring_get(c->rbuf, c->rcap, c->rhead, ubuf, n);
-    c->rhead = ring_pos(c->rhead, n, c->rcap);
-    c->rcount -= n;
-    if (c->rpush != 0) {               /* RFC 9293 3.10.3: mark "push seen" */
-        if (n >= c->rpush) {
-            fl |= TCPSM_RECV_PUSH;
-            c->rpush = 0;
-        } else {
-            c->rpush -= n;
-        }
-    }
-    if (c->rcv_urg && !seq_lt(rcv_read_seq(c), c->rcv_up))
-        c->rcv_urg = false;             /* RFC 9293 3.8.5: back to "normal mode" */
-    /* RFC 9293 3.8.6.2.2: announce the window once it has opened by
-     * min(RCV.BUFF/2, Eff.snd.MSS) from below that size. */
-    thresh = min32(c->rcap / 2u, c->snd_mss);
-    if (before < thresh && rcv_wnd(c) >= thresh && synchronized(c->state) && !c->fin_rcvd)
-        c->ack_now = true;
-    *got = n;
-    if (rflags != NULL)
-        *rflags = fl;
+    /*@ assert recv_got: recv_ok(c); */
+    if (recv_push(c, n))
+        fl |= TCPSM_RECV_PUSH;
+    recv_take(c, n);
+    recv_after(c, before);
+    tell_rflags(c, rflags, fl);
+    tell_got(c, got, n);
     return TCPSM_OK;
 }
 
@@ -774,8 +858,19 @@ static void act_connect(struct tcpsm_conn *c, const struct tcpsm_open *o)
 static enum tcpsm_err act_connect_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
                                        unsigned flags, uint32_t *accepted)
 {
+    enum tcpsm_err err;
     start_active(c);
-    return queue_send(c, data, len, flags, accepted);
+    err = queue_send(c, data, len, flags, accepted);
+    /* the parts of tcb_ok_in, one goal each (queue_send only grew scount) */
+    /*@ assert bufs: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0); */
+    /*@ assert cfg: config_ok(c) && c->snd_mss != 0; */
+    /*@ assert send: send_ok_in(c, TCPSM_SYN_SENT); */
+    /*@ assert ranges: ranges_ok(c, c->nooo); */
+    /*@ assert recv: recv_ok(c); */
+    /*@ assert peer: peer_ok_in(c, TCPSM_SYN_SENT) && flags_ok_in(c, TCPSM_SYN_SENT); */
+    /*@ assert timers: timers_ok_in(c, TCPSM_SYN_SENT); */
+    /*@ assert mem: tcb_mem(c); */
+    return err;
 }
 
 /* RFC 9293 3.10.2: queue the user's data (not in CLOSED or LISTEN). */
@@ -791,7 +886,19 @@ static enum tcpsm_err act_connect_send(struct tcpsm_conn *c, const uint8_t *data
 static enum tcpsm_err act_queue_send(struct tcpsm_conn *c, const uint8_t *data, uint32_t len,
                                      unsigned flags, uint32_t *accepted)
 {
-    return queue_send(c, data, len, flags, accepted);
+    enum tcpsm_err err;
+    /*@ assert recv_pre: recv_ok(c); */
+    err = queue_send(c, data, len, flags, accepted);
+    /* the parts of tcb_ok, one goal each (queue_send only grew scount) */
+    /*@ assert bufs: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0); */
+    /*@ assert cfg: config_ok(c) && c->snd_mss != 0 && 0 <= c->state < TCPSM_NSTATES; */
+    /*@ assert send: send_ok(c); */
+    /*@ assert ranges: ranges_ok(c, c->nooo); */
+    /*@ assert recv: recv_ok(c); */
+    /*@ assert peer: peer_ok(c) && flags_ok(c); */
+    /*@ assert timers: timers_ok(c); */
+    /*@ assert mem: tcb_mem(c); */
+    return err;
 }
 
 /* RFC 9293 3.10.3: hand the user what has arrived in order. */
@@ -810,7 +917,21 @@ static enum tcpsm_err act_queue_send(struct tcpsm_conn *c, const uint8_t *data, 
 static enum tcpsm_err act_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t ucap,
                                   uint32_t *got, unsigned *rflags)
 {
-    return do_receive(c, ubuf, ucap, got, rflags);
+    enum tcpsm_err err;
+    /*@ assert recv_pre: recv_ok(c); */
+    /*@ assert cfg_pre: config_ok(c); */
+    /*@ assert send_pre: send_ok(c); */
+    err = do_receive(c, ubuf, ucap, got, rflags);
+    /* the parts of tcb_ok, one goal each (do_receive only read data out) */
+    /*@ assert bufs: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0); */
+    /*@ assert cfg: config_ok(c); */
+    /*@ assert mss: c->snd_mss != 0 && 0 <= c->state < TCPSM_NSTATES; */
+    /*@ assert send: send_ok(c); */
+    /*@ assert recv: recv_ok(c); */
+    /*@ assert peer: peer_ok(c) && flags_ok(c); */
+    /*@ assert timers: timers_ok(c); */
+    /*@ assert mem: tcb_mem(c); */
+    return err;
 }
 
 /* RFC 9293 3.10.4: the FIN goes after the queued SENDs. */
@@ -918,7 +1039,8 @@ static void syn_ack_peer(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c); */
+    ensures same_rest: same_rest{Pre, Post}(c);
+    ensures recv: \old(recv_ok(c)) ==> recv_ok(c); */
 static void syn_ack_irs(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     c->irs = seg->seq;
@@ -936,7 +1058,8 @@ static void syn_ack_irs(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c); */
+    ensures same_rest: same_rest{Pre, Post}(c);
+    ensures recv: \old(recv_ok(c)) ==> recv_ok(c); */
 static void syn_ack_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     tcpsm_take_mss(c, seg);
@@ -950,7 +1073,8 @@ static void syn_ack_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c); */
+    ensures same_rest: same_rest{Pre, Post}(c);
+    ensures recv: \old(recv_ok(c)) ==> recv_ok(c); */
 static void mark_syn_unsent(struct tcpsm_conn *c)
 {
     c->syn_unsent = true;
@@ -969,9 +1093,21 @@ static void mark_syn_unsent(struct tcpsm_conn *c)
 static void act_syn_ack(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
     syn_ack_peer(c, seg);
+    /*@ assert recv0: recv_ok(c); */
     syn_ack_irs(c, seg);
+    /*@ assert recv1: recv_ok(c); */
     syn_ack_mss(c, seg);
+    /*@ assert recv2: recv_ok(c); */
     mark_syn_unsent(c);
+    /* the parts of tcb_ok_in, one goal each (the last three calls write
+     * fields the invariant does not read, but snd_mss, which stays non-zero) */
+    /*@ assert bufs: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0); */
+    /*@ assert cfg: config_ok(c) && c->snd_mss != 0; */
+    /*@ assert send: send_ok_in(c, TCPSM_SYN_RECEIVED); */
+    /*@ assert recv: recv_ok(c); */
+    /*@ assert peer: peer_ok_in(c, TCPSM_SYN_RECEIVED) && flags_ok_in(c, TCPSM_SYN_RECEIVED); */
+    /*@ assert timers: timers_ok_in(c, TCPSM_SYN_RECEIVED); */
+    /*@ assert mem: tcb_mem(c); */
 }
 
 /* RFC 9293 3.10.7.4 eighth: start the 2 MSL timeout, stop the others. */
