@@ -247,10 +247,13 @@ enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
     /* RFC 9293 3.10.4 SYN-RECEIVED: with data queued, close once ESTABLISHED */
     if (c->state == TCPSM_SYN_RECEIVED && c->scount != 0) {
         defer_close(c);
+        //@ assert deferred: legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
         return TCPSM_OK;
     }
     //@ ghost user_row_lemma(c->state, TCPSM_EV_CLOSE);
-    return tcpsm_fire(c, &k, TCPSM_EV_CLOSE);
+    e = tcpsm_fire(c, &k, TCPSM_EV_CLOSE);
+    //@ assert fired: legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+    return e;
 }
 
 /*@ requires valid_tcb(c);
