@@ -921,7 +921,31 @@ static enum tcpsm_err act_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t 
     /*@ assert recv_pre: recv_ok(c); */
     /*@ assert cfg_pre: config_ok(c); */
     /*@ assert send_pre: send_ok(c); */
+    /*@ assert peer_pre: peer_ok(c) && flags_ok(c); */
+    /*@ assert timers_pre: timers_ok(c); */
     err = do_receive(c, ubuf, ucap, got, rflags);
+    /* what do_receive does not write, a few fields a goal */
+    /*@ assert kept_send: c->state == \at(c->state, Pre) && c->sbuf == \at(c->sbuf, Pre)
+                          && c->scap == \at(c->scap, Pre) && c->shead == \at(c->shead, Pre)
+                          && c->scount == \at(c->scount, Pre); */
+    /*@ assert kept_seq: c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre)
+                         && c->iss == \at(c->iss, Pre) && c->syn_acked == \at(c->syn_acked, Pre); */
+    /*@ assert kept_fin: c->fin_queued == \at(c->fin_queued, Pre) && c->fin_sent == \at(c->fin_sent, Pre)
+                         && c->fin_acked == \at(c->fin_acked, Pre)
+                         && c->fin_rcvd == \at(c->fin_rcvd, Pre); */
+    /*@ assert kept_cfg: c->cfg.mss == \at(c->cfg.mss, Pre)
+                         && c->cfg.rto_initial_us == \at(c->cfg.rto_initial_us, Pre)
+                         && c->cfg.rto_max_us == \at(c->cfg.rto_max_us, Pre)
+                         && c->cfg.msl_us == \at(c->cfg.msl_us, Pre)
+                         && c->nlog == \at(c->nlog, Pre) && c->nreply == \at(c->nreply, Pre)
+                         && c->snd_mss == \at(c->snd_mss, Pre); */
+    /*@ assert kept_peer: c->remote.port == \at(c->remote.port, Pre)
+                          && c->open_remote.port == \at(c->open_remote.port, Pre)
+                          && c->remote.ip.family == \at(c->remote.ip.family, Pre)
+                          && c->open_remote.ip.family == \at(c->open_remote.ip.family, Pre); */
+    /*@ assert kept_ooo: c->nooo == \at(c->nooo, Pre) && c->ooo_fin == \at(c->ooo_fin, Pre); */
+    /*@ assert kept_timers: c->t_rtx == \at(c->t_rtx, Pre) && c->t_user == \at(c->t_user, Pre)
+                            && c->t_2msl == \at(c->t_2msl, Pre); */
     /* the parts of tcb_ok, one goal each (do_receive only read data out) */
     /*@ assert bufs: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0); */
     /*@ assert cfg: config_ok(c); */
