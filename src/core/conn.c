@@ -1369,6 +1369,10 @@ static void act_syn_acked(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures log_kept: \forall integer i; 0 <= i < 4
                       ==> (c->log[i].from == \old(c->log[i].from)
                            && c->log[i].to == \old(c->log[i].to));
+    ensures frame: keeps_seq(action)
+                   ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                        && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                        && c->fin_rcvd == \old(c->fin_rcvd));
     behavior nothing:
       assumes action == TCPSM_A_NONE || action == TCPSM_A_STATUS || action == TCPSM_A_ERR_EXISTS
               || action == TCPSM_A_ERR_NOT_EXIST || action == TCPSM_A_ERR_CLOSING;

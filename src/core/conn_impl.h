@@ -222,7 +222,12 @@ static inline uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
     ensures log: chain(c, \old(c->nlog), \old(c->state))
                  && c->nlog == \old(c->nlog) + (row_of(\old(c->state), event) >= 0 ? 1 : 0);
     ensures log_kept: \forall integer i; 0 <= i < \old(c->nlog)
-                      ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
+                      ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to));
+    ensures frame: (row_of(\old(c->state), event) < 0
+                    || keeps_seq(row_action(row_of(\old(c->state), event))))
+                   ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                        && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                        && c->fin_rcvd == \old(c->fin_rcvd)); */
 enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned event);
 
 /* Peer MSS from the SYN (RFC 9293 3.7.1, MUST-15/MUST-16). */
