@@ -353,24 +353,123 @@ static void seg_closed(struct tcpsm_conn *c, const struct call *k)
 static void seg_listen(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
+    unsigned event;
     if (seg->flags & TCPSM_RST) {       /* RFC 9293 3.10.7.2 first: ignore */
         c->n_rst_ignored = sat_inc(c->n_rst_ignored);
-        fire_ok(c, k, TCPSM_EV_SEG_RST);
-        return;
+        event = TCPSM_EV_SEG_RST;
+    } else if (seg->flags & TCPSM_ACK) { /* RFC 9293 3.10.7.2 second: <SEQ=SEG.ACK><CTL=RST> */
+        event = TCPSM_EV_SEG_BAD_ACK;
+    } else if (seg->flags & TCPSM_SYN) { /* RFC 9293 3.10.7.2 third */
+        event = seg->compartment != c->compartment ? TCPSM_EV_SEG_SECURITY : TCPSM_EV_SEG_SYN;
+    } else {
+        return;                         /* RFC 9293 3.10.7.2 fourth: anything else is dropped */
     }
-    if (seg->flags & TCPSM_ACK) {       /* RFC 9293 3.10.7.2 second: <SEQ=SEG.ACK><CTL=RST> */
-        fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);
-        return;
+    fire_ok(c, k, event);
+}
+
+/* Ranges i + 1 + gone .. nooo - 1 move down to i + 1 (nooo itself is the
+ * caller's to update). */
+/*@ requires mem: \valid(c);
+    requires idx: i + 1 + gone <= c->nooo <= 8;
+    assigns c->ooo[i + 1 .. 7];
+    ensures moved: \forall integer x; i + 1 <= x < c->nooo - gone
+                   ==> (c->ooo[x].off == \old(c->ooo[x + gone].off)
+                        && c->ooo[x].len == \old(c->ooo[x + gone].len));
+    ensures low: \forall integer x; 0 <= x <= i
+                 ==> (c->ooo[x].off == \old(c->ooo[x].off) && c->ooo[x].len == \old(c->ooo[x].len)); */
+static void ooo_close_gap(struct tcpsm_conn *c, uint32_t i, uint32_t gone)
+{
+    uint32_t m;
+    /*@ loop invariant bounds: i + 1 <= m && m + gone <= c->nooo && c->nooo <= 8;
+        loop invariant moved: \forall integer x; i + 1 <= x < m
+            ==> (c->ooo[x].off == \at(c->ooo[x + gone].off, Pre)
+                 && c->ooo[x].len == \at(c->ooo[x + gone].len, Pre));
+        loop invariant still: \forall integer x; 0 <= x < 8 && (x <= i || m <= x)
+            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre)
+                 && c->ooo[x].len == \at(c->ooo[x].len, Pre));
+        loop assigns m, c->ooo[i + 1 .. 7];
+        loop variant c->nooo - m; */
+    for (m = i + 1u; m + gone < c->nooo; m++) {
+        c->ooo[m].off = c->ooo[m + gone].off;
+        c->ooo[m].len = c->ooo[m + gone].len;
     }
-    if (seg->flags & TCPSM_SYN) {       /* RFC 9293 3.10.7.2 third */
-        if (seg->compartment != c->compartment) {
-            fire_ok(c, k, TCPSM_EV_SEG_SECURITY);
-            return;
-        }
-        fire_ok(c, k, TCPSM_EV_SEG_SYN);
-        return;
-    }
-    /* RFC 9293 3.10.7.2 fourth: anything else is dropped */
+}
+
+/* The new range [off, end) touches ranges i .. j-1 (i < j): one range
+ * replaces them.  (Its own function: beside the rest of ooo_store the
+ * provers time out on ranges_ok.) */
+/*@ requires mem: \valid(c);
+    requires ok: c->rcap <= 1073741824 && c->rcount <= c->rcap && c->nooo <= 8
+                 && ranges_ok(c, c->nooo);
+    requires idx: i < j <= c->nooo;
+    requires new: 0 < off < end <= rcv_wnd_l(c);
+    requires before: \forall integer x; 0 <= x < i ==> ooo_end(c, x) < off;
+    requires after: j < c->nooo ==> c->ooo[j].off > end;
+    assigns c->ooo[i .. 7], c->nooo;
+    ensures ok: ranges_ok(c, c->nooo) && c->nooo <= \old(c->nooo);
+    ensures last: last_end(c, c->nooo) <= \max(\old(last_end(c, c->nooo)), end); */
+static void ooo_merge(struct tcpsm_conn *c, uint32_t i, uint32_t j, uint32_t off, uint32_t end)
+{
+    uint32_t lo = c->ooo[i].off < off ? c->ooo[i].off : off;
+    uint32_t hi_last = c->ooo[j - 1].off + c->ooo[j - 1].len;
+    uint32_t hi = hi_last > end ? hi_last : end;
+    uint32_t gone = j - i - 1u;
+    /*@ assert lo_after: i > 0 ==> lo > ooo_end(c, i - 1); */
+    /*@ assert hi_before: j < c->nooo ==> c->ooo[j].off > hi; */
+    /*@ assert hi_last: hi_last == ooo_end(c, j - 1) && hi_last == ooo_end(c, i + gone); */
+    /*@ assert merged_ok: 0 < lo < hi && hi <= rcv_wnd_l(c)
+                          && hi >= end && hi >= hi_last; */
+    c->ooo[i].off = lo;
+    c->ooo[i].len = hi - lo;
+    /*@ assert others: \forall integer x; 0 <= x < 8 && x != i
+            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre) && c->ooo[x].len == \at(c->ooo[x].len, Pre)); */
+    ooo_close_gap(c, i, gone);
+    /*@ assert moved_pre: \forall integer x; i + 1 <= x < c->nooo - gone
+            ==> (c->ooo[x].off == \at(c->ooo[x + (j - i - 1)].off, Pre)
+                 && c->ooo[x].len == \at(c->ooo[x + (j - i - 1)].len, Pre)); */
+    /*@ assert low_pre: \forall integer x; 0 <= x < i
+            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre) && c->ooo[x].len == \at(c->ooo[x].len, Pre)); */
+    c->nooo = (uint8_t)(c->nooo - gone);
+    /*@ assert m_low: \forall integer x; 0 <= x < i ==> range_ok(c, x); */
+    /*@ assert m_mid: range_ok(c, i); */
+    /*@ assert m_high: \forall integer x; i < x < c->nooo ==> range_ok(c, x); */
+    /*@ assert m_each: \forall integer x; 0 <= x < c->nooo ==> range_ok(c, x); */
+    /*@ assert m_sorted: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1); */
+    /*@ assert last_a: j == \at(c->nooo, Pre) ==> (c->nooo == i + 1 && last_end(c, c->nooo) == hi); */
+    /*@ assert last_b: j < \at(c->nooo, Pre)
+            ==> last_end(c, c->nooo) == \at(last_end(c, c->nooo), Pre); */
+}
+
+/* A new range [off, end) at position i, which touches none. */
+/*@ requires mem: \valid(c);
+    requires ok: c->rcap <= 1073741824 && c->rcount <= c->rcap && c->nooo < 8
+                 && ranges_ok(c, c->nooo);
+    requires idx: i <= c->nooo;
+    requires new: 0 < off < end <= rcv_wnd_l(c);
+    requires before: \forall integer x; 0 <= x < i ==> ooo_end(c, x) < off;
+    requires after: i < c->nooo ==> c->ooo[i].off > end;
+    assigns c->ooo[i .. 7], c->nooo;
+    ensures ok: ranges_ok(c, c->nooo) && c->nooo == \old(c->nooo) + 1;
+    ensures last: last_end(c, c->nooo) <= \max(\old(last_end(c, c->nooo)), end); */
+static void ooo_insert(struct tcpsm_conn *c, uint32_t i, uint32_t off, uint32_t end)
+{
+    uint32_t m;
+    /*@ loop invariant bounds: i <= m <= c->nooo;
+        loop invariant moved: \forall integer x; m < x <= c->nooo
+            ==> (c->ooo[x].off == \at(c->ooo[x - 1].off, Pre)
+                 && c->ooo[x].len == \at(c->ooo[x - 1].len, Pre));
+        loop invariant still: \forall integer x; 0 <= x <= m
+            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre)
+                 && c->ooo[x].len == \at(c->ooo[x].len, Pre));
+        loop assigns m, c->ooo[i + 1 .. 7];
+        loop variant m; */
+    for (m = c->nooo; m > i; m--)
+        c->ooo[m] = c->ooo[m - 1u];
+    c->ooo[i].off = off;
+    c->ooo[i].len = end - off;
+    c->nooo++;
+    /*@ assert i_each: \forall integer x; 0 <= x < c->nooo ==> range_ok(c, x); */
+    /*@ assert i_sorted: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1); */
 }
 
 /* Insert out-of-order text at offset off from RCV.NXT (SHLD-31). */
@@ -407,43 +506,13 @@ static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, u
         ;
     if (i == j && c->nooo >= TCPSM_OOO_MAX)
         return; /* no room to remember another range: drop, the peer resends */
+    /*@ assert cut: end == off + tlen && off < end && end <= rcv_wnd_l(c)
+                    && (c->ooo_fin != 0 ==> end <= c->ooo_fin_off); */
     ring_put(c->rbuf, c->rcap, ring_pos(base, off, c->rcap), text, tlen);
-    if (i < j) {                        /* merge ranges i..j-1 with the new one */
-        uint32_t lo = c->ooo[i].off < off ? c->ooo[i].off : off;
-        uint32_t hi_last = c->ooo[j - 1].off + c->ooo[j - 1].len;
-        uint32_t hi = hi_last > end ? hi_last : end;
-        uint32_t gone = j - i - 1u, m;
-        c->ooo[i].off = lo;
-        c->ooo[i].len = hi - lo;
-        /*@ loop invariant i + 1 <= m && m + gone <= c->nooo;
-            loop invariant moved: \forall integer x; i + 1 <= x < m
-                ==> (c->ooo[x].off == \at(c->ooo[x + gone].off, LoopEntry)
-                     && c->ooo[x].len == \at(c->ooo[x + gone].len, LoopEntry));
-            loop invariant still: \forall integer x; 0 <= x < 8 && (x <= i || m <= x)
-                ==> (c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
-                     && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
-            loop assigns m, c->ooo[i + 1 .. 7];
-            loop variant c->nooo - m; */
-        for (m = i + 1u; m + gone < c->nooo; m++)
-            c->ooo[m] = c->ooo[m + gone];
-        c->nooo = (uint8_t)(c->nooo - gone);
-    } else {                            /* a new range at position i */
-        uint32_t m;
-        /*@ loop invariant i <= m <= c->nooo;
-            loop invariant moved: \forall integer x; m < x <= c->nooo
-                ==> (c->ooo[x].off == \at(c->ooo[x - 1].off, LoopEntry)
-                     && c->ooo[x].len == \at(c->ooo[x - 1].len, LoopEntry));
-            loop invariant still: \forall integer x; 0 <= x <= m
-                ==> (c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
-                     && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
-            loop assigns m, c->ooo[i + 1 .. 7];
-            loop variant m; */
-        for (m = c->nooo; m > i; m--)
-            c->ooo[m] = c->ooo[m - 1u];
-        c->ooo[i].off = off;
-        c->ooo[i].len = tlen;
-        c->nooo++;
-    }
+    if (i < j)                          /* merge ranges i..j-1 with the new one */
+        ooo_merge(c, i, j, off, end);
+    else                                /* a new range at position i */
+        ooo_insert(c, i, off, end);
 }
 
 /* n in-order bytes are in the ring after the unread ones: take them, then
@@ -562,12 +631,17 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
     /*@ assert recv: recv_ok(c); */
     /*@ assert flags: flags_ok_in(c, fin_target(c->state)); */
     /*@ assert rest: send_ok_in(c, fin_target(c->state)) && peer_ok_in(c, fin_target(c->state)); */
-    if (c->state == TCPSM_FIN_WAIT_2 || c->state == TCPSM_TIME_WAIT)
+    /*@ assert same_log: c->nlog == \at(c->nlog, Pre) && start(c) == \at(start(c), Pre)
+                         && walk(c, start(c)); */
+    if (c->state == TCPSM_FIN_WAIT_2 || c->state == TCPSM_TIME_WAIT) {
         fire_tw(c, k, TCPSM_EV_SEG_FIN);   /* start (or restart) the 2 MSL timeout */
-    else
+        /*@ assert log_tw: walk(c, \at(start(c), Pre)) && c->nlog == \at(c->nlog, Pre) + 1; */
+    } else {
         fire_to(c, k, TCPSM_EV_SEG_FIN)
             /*@ ghost (c->state == TCPSM_ESTABLISHED ? TCPSM_CLOSE_WAIT
                        : c->state == TCPSM_FIN_WAIT_1 ? TCPSM_CLOSING : c->state) */;
+        /*@ assert log_to: walk(c, \at(start(c), Pre)) && c->nlog == \at(c->nlog, Pre) + 1; */
+    }
 }
 
 /* Steps six to eight of 3.10.7.4 for the trimmed segment. */
