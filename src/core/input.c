@@ -407,7 +407,7 @@ static void ooo_close_gap(struct tcpsm_conn *c, uint32_t i, uint32_t gone)
     requires after: j < c->nooo ==> c->ooo[j].off > end;
     assigns c->ooo[i .. 7], c->nooo;
     ensures ok: ranges_ok(c, c->nooo) && c->nooo <= \old(c->nooo);
-    ensures last: last_end(c, c->nooo) <= \max(\old(last_end(c, c->nooo)), end); */
+    ensures last: last_end(c, c->nooo) <= \old(last_end(c, c->nooo)) || last_end(c, c->nooo) <= end; */
 static void ooo_merge(struct tcpsm_conn *c, uint32_t i, uint32_t j, uint32_t off, uint32_t end)
 {
     uint32_t lo = c->ooo[i].off < off ? c->ooo[i].off : off;
@@ -417,6 +417,8 @@ static void ooo_merge(struct tcpsm_conn *c, uint32_t i, uint32_t j, uint32_t off
     /*@ assert lo_after: i > 0 ==> lo > ooo_end(c, i - 1); */
     /*@ assert hi_before: j < c->nooo ==> c->ooo[j].off > hi; */
     /*@ assert hi_last: hi_last == ooo_end(c, j - 1) && hi_last == ooo_end(c, i + gone); */
+    /*@ assert hi_max: j == c->nooo ==> hi_last == last_end(c, c->nooo); */
+    /*@ assert hi_is: hi == hi_last || hi == end; */
     /*@ assert merged_ok: 0 < lo < hi && hi <= rcv_wnd_l(c)
                           && hi >= end && hi >= hi_last; */
     c->ooo[i].off = lo;
@@ -430,6 +432,9 @@ static void ooo_merge(struct tcpsm_conn *c, uint32_t i, uint32_t j, uint32_t off
     /*@ assert low_pre: \forall integer x; 0 <= x < i
             ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre) && c->ooo[x].len == \at(c->ooo[x].len, Pre)); */
     c->nooo = (uint8_t)(c->nooo - gone);
+    /*@ assert n_new: c->nooo == \at(c->nooo, Pre) - (j - i - 1) && i < c->nooo; */
+    /*@ assert high_src: \forall integer x; i < x < c->nooo
+            ==> (x + (j - i - 1) < \at(c->nooo, Pre) && \at(range_ok(c, x + (j - i - 1)), Pre)); */
     /*@ assert m_low: \forall integer x; 0 <= x < i ==> range_ok(c, x); */
     /*@ assert m_mid: range_ok(c, i); */
     /*@ assert m_high: \forall integer x; i < x < c->nooo ==> range_ok(c, x); */
@@ -513,6 +518,8 @@ static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, u
         ooo_merge(c, i, j, off, end);
     else                                /* a new range at position i */
         ooo_insert(c, i, off, end);
+    /*@ assert r_ranges: ranges_ok(c, c->nooo) && c->nooo <= 8; */
+    /*@ assert r_fin: c->ooo_fin != 0 ==> c->ooo_fin_off >= last_end(c, c->nooo); */
 }
 
 /* n in-order bytes are in the ring after the unread ones: take them, then
