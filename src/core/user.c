@@ -48,6 +48,56 @@ static enum tcpsm_err begin_call(struct tcpsm_conn *c)
     return e;
 }
 
+/*@ requires o == \null || \valid_read(o);
+    assigns \nothing;
+    ensures \result <==> (o != \null && o->local.port != 0
+              && !((o->local.ip.family == TCPSM_AF_INET || o->local.ip.family == TCPSM_AF_INET6)
+                   && (o->remote.ip.family == TCPSM_AF_INET || o->remote.ip.family == TCPSM_AF_INET6)
+                   && o->local.ip.family != o->remote.ip.family)); */
+static bool open_args(const struct tcpsm_open *o)
+{
+    if (o == NULL || o->local.port == 0)
+        return false;
+    return !(addr_specified(&o->local.ip) && addr_specified(&o->remote.ip)
+             && o->local.ip.family != o->remote.ip.family);
+}
+
+/* RFC 9293 3.10.1: an active OPEN needs the remote socket */
+/*@ requires \valid_read(c) && \valid_read(o);
+    assigns \nothing; */
+static bool remote_missing(const struct tcpsm_conn *c, const struct tcpsm_open *o)
+{
+    if (!o->active || (c->state != TCPSM_CLOSED && c->state != TCPSM_LISTEN))
+        return false;
+    return !endpoint_specified(&o->remote);
+}
+
+/* OPEN once its arguments are known to be good (tcpsm_output's pattern:
+ * each test a call, so that the proof follows one path per step). */
+/*@ requires valid_tcb(c);
+    requires table: user_rows;
+    requires \valid_read(o) && \separated(o, c);
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
+static enum tcpsm_err open_call(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_open *o)
+{
+    struct call k = { 0 };
+    enum tcpsm_err e;
+    unsigned ev = o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE;
+    (void)begin_call(c);       /* a new OPEN forgets the old error */
+    k.now = now;
+    k.open = o;
+    if (remote_missing(c, o)) {
+        //@ assert missing: legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+        return TCPSM_ERR_UNSPECIFIED;
+    }
+    //@ ghost user_row_lemma(c->state, ev);
+    e = tcpsm_fire(c, &k, ev);
+    //@ assert fired: legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+    return e;
+}
+
 /*@ requires valid_tcb(c);
     requires table: user_rows;
     requires o == \null || (\valid_read(o) && \separated(o, c));
@@ -70,20 +120,9 @@ static enum tcpsm_err begin_call(struct tcpsm_conn *c)
     disjoint behaviors; */
 enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_open *o)
 {
-    struct call k = { 0 };
-    if (!call_ok(c) || o == NULL || o->local.port == 0
-        || (addr_specified(&o->local.ip) && addr_specified(&o->remote.ip)
-            && o->local.ip.family != o->remote.ip.family))
+    if (!call_ok(c) || !open_args(o))
         return TCPSM_ERR_INVAL;
-    (void)begin_call(c);       /* a new OPEN forgets the old error */
-    k.now = now;
-    k.open = o;
-    /* RFC 9293 3.10.1: an active OPEN needs the remote socket */
-    if (o->active && (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
-        && !endpoint_specified(&o->remote))
-        return TCPSM_ERR_UNSPECIFIED;
-    //@ ghost user_row_lemma(c->state, o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE);
-    return tcpsm_fire(c, &k, o->active ? TCPSM_EV_OPEN_ACTIVE : TCPSM_EV_OPEN_PASSIVE);
+    return open_call(c, now, o);
 }
 
 /* SEND once its arguments are known to be good and *accepted is 0: a
