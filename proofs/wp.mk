@@ -12,6 +12,7 @@
 PROVE_FILES := \
     src/core/conn.c \
     src/core/input.c \
+    src/core/reasm.c \
     src/core/output.c \
     src/core/user.c \
     src/core/check.c \
@@ -34,8 +35,9 @@ PROVE_PENDING :=
 # is none.
 PROVE_SKIP_src_core_conn   :=
 PROVE_SKIP_src_core_user   :=
-PROVE_SKIP_src_core_input  := ooo_merge,ooo_store,rcv_advance,continue_at_urg,seg_syn_sent,ack_check,seg_other,input_walk,tcpsm_input
+PROVE_SKIP_src_core_input  := continue_at_urg,seg_syn_sent,ack_check,seg_other,input_walk,tcpsm_input
 PROVE_SKIP_src_core_output :=
+PROVE_SKIP_src_core_reasm  := ooo_merge,tcpsm_ooo_store,tcpsm_rcv_advance
 wp_skip = $(if $(PROVE_SKIP_$(1)),-wp-skip-fct $(PROVE_SKIP_$(1)))
 
 # ---------------------------------------------------------------------------

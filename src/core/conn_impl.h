@@ -3,14 +3,15 @@
  * installed): the call record, the small helpers, and the contracts of the
  * dispatcher tcpsm_fire() and of tcpsm_take_mss().
  *
- * The engine is one connection, RFC 9293 section 3.10, in four files:
+ * The engine is one connection, RFC 9293 section 3.10, in five files:
  *   conn.c    life cycle of the TCB, the dispatcher and its actions
  *   user.c    the user calls (3.10.1 - 3.10.6)
  *   input.c   SEGMENT ARRIVES (3.10.7)
  *   output.c  timeouts (3.10.8) and segment output
+ *   reasm.c   out-of-order text held and delivered (3.10.7.4 seventh)
  * conn.c's header comment describes the design they share.  Each file is
  * proven on its own (proofs/wp.mk); a function of another file is known
- * to a proof by its contract here.
+ * to a proof by its contract here (reasm.c: in reasm.h).
  */
 #ifndef TCPSM_CONN_IMPL_H
 #define TCPSM_CONN_IMPL_H

@@ -5,6 +5,7 @@
  */
 
 #include "conn_impl.h"
+#include "reasm.h"
 
 /* What the proof needs from the table is input_rows (proofs/rows.acsl),
  * required by tcpsm_input. */
@@ -12,17 +13,6 @@
   // the state the log starts from: walk(c, start(c)) is the
   // legality of everything the current call did so far
   logic integer start(struct tcpsm_conn *c) = c->nlog == 0 ? c->state : c->log[0].from;
-
-  // recv_ok, but a held FIN may have become due (offset 0)
-  predicate recv_ok0(struct tcpsm_conn *c) =
-      c->rcap <= 1073741824 && c->rcount <= c->rcap
-      && (c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0)
-      && c->rpush <= c->rcount
-      && c->nooo <= 8
-      && ranges_ok(c, c->nooo)
-      && (c->ooo_fin != 0 ==> (c->ooo_fin_off < rcv_wnd_l(c)
-                               && c->ooo_fin_off >= last_end(c, c->nooo)))
-      && (c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c)));
 
   // tcb_ok with recv_ok0
   predicate tcb_ok0(struct tcpsm_conn *c) =
@@ -367,249 +357,6 @@ static void seg_listen(struct tcpsm_conn *c, const struct call *k)
     fire_ok(c, k, event);
 }
 
-/* Ranges i + 1 + gone .. nooo - 1 move down to i + 1 (nooo itself is the
- * caller's to update). */
-/*@ requires mem: \valid(c);
-    requires idx: i + 1 + gone <= c->nooo <= 8;
-    assigns c->ooo[i + 1 .. 7];
-    ensures moved: \forall integer x; i + 1 <= x < c->nooo - gone
-                   ==> (c->ooo[x].off == \old(c->ooo[x + gone].off)
-                        && c->ooo[x].len == \old(c->ooo[x + gone].len));
-    ensures low: \forall integer x; 0 <= x <= i
-                 ==> (c->ooo[x].off == \old(c->ooo[x].off) && c->ooo[x].len == \old(c->ooo[x].len)); */
-static void ooo_close_gap(struct tcpsm_conn *c, uint32_t i, uint32_t gone)
-{
-    uint32_t m;
-    /*@ loop invariant bounds: i + 1 <= m && m + gone <= c->nooo && c->nooo <= 8;
-        loop invariant moved: \forall integer x; i + 1 <= x < m
-            ==> (c->ooo[x].off == \at(c->ooo[x + gone].off, Pre)
-                 && c->ooo[x].len == \at(c->ooo[x + gone].len, Pre));
-        loop invariant still: \forall integer x; 0 <= x < 8 && (x <= i || m <= x)
-            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre)
-                 && c->ooo[x].len == \at(c->ooo[x].len, Pre));
-        loop assigns m, c->ooo[i + 1 .. 7];
-        loop variant c->nooo - m; */
-    for (m = i + 1u; m + gone < c->nooo; m++) {
-        c->ooo[m].off = c->ooo[m + gone].off;
-        c->ooo[m].len = c->ooo[m + gone].len;
-    }
-}
-
-/* The new range [off, end) touches ranges i .. j-1 (i < j): one range
- * replaces them.  (Its own function: beside the rest of ooo_store the
- * provers time out on ranges_ok.) */
-/*@ requires mem: \valid(c);
-    requires ok: c->rcap <= 1073741824 && c->rcount <= c->rcap && c->nooo <= 8
-                 && ranges_ok(c, c->nooo);
-    requires idx: i < j <= c->nooo;
-    requires new: 0 < off < end <= rcv_wnd_l(c);
-    requires before: \forall integer x; 0 <= x < i ==> ooo_end(c, x) < off;
-    requires after: j < c->nooo ==> c->ooo[j].off > end;
-    assigns c->ooo[i .. 7], c->nooo;
-    ensures ok: ranges_ok(c, c->nooo) && c->nooo <= \old(c->nooo);
-    ensures last: last_end(c, c->nooo) <= \old(last_end(c, c->nooo)) || last_end(c, c->nooo) <= end; */
-static void ooo_merge(struct tcpsm_conn *c, uint32_t i, uint32_t j, uint32_t off, uint32_t end)
-{
-    uint32_t lo = c->ooo[i].off < off ? c->ooo[i].off : off;
-    uint32_t hi_last = c->ooo[j - 1].off + c->ooo[j - 1].len;
-    uint32_t hi = hi_last > end ? hi_last : end;
-    uint32_t gone = j - i - 1u;
-    /*@ assert lo_after: i > 0 ==> lo > ooo_end(c, i - 1); */
-    /*@ assert hi_before: j < c->nooo ==> c->ooo[j].off > hi; */
-    /*@ assert hi_last: hi_last == ooo_end(c, j - 1) && hi_last == ooo_end(c, i + gone); */
-    /*@ assert hi_max: j == c->nooo ==> hi_last == last_end(c, c->nooo); */
-    /*@ assert hi_is: hi == hi_last || hi == end; */
-    /*@ assert merged_ok: 0 < lo < hi && hi <= rcv_wnd_l(c)
-                          && hi >= end && hi >= hi_last; */
-    c->ooo[i].off = lo;
-    c->ooo[i].len = hi - lo;
-    /*@ assert others: \forall integer x; 0 <= x < 8 && x != i
-            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre) && c->ooo[x].len == \at(c->ooo[x].len, Pre)); */
-    ooo_close_gap(c, i, gone);
-    /*@ assert moved_pre: \forall integer x; i + 1 <= x < c->nooo - gone
-            ==> (c->ooo[x].off == \at(c->ooo[x + (j - i - 1)].off, Pre)
-                 && c->ooo[x].len == \at(c->ooo[x + (j - i - 1)].len, Pre)); */
-    /*@ assert low_pre: \forall integer x; 0 <= x < i
-            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre) && c->ooo[x].len == \at(c->ooo[x].len, Pre)); */
-    c->nooo = (uint8_t)(c->nooo - gone);
-    /*@ assert n_new: c->nooo == \at(c->nooo, Pre) - (j - i - 1) && i < c->nooo; */
-    /*@ assert high_src: \forall integer x; i < x < c->nooo
-            ==> (x + (j - i - 1) < \at(c->nooo, Pre) && \at(range_ok(c, x + (j - i - 1)), Pre)); */
-    /*@ assert m_low: \forall integer x; 0 <= x < i ==> range_ok(c, x); */
-    /*@ assert m_mid: range_ok(c, i); */
-    /*@ assert m_high: \forall integer x; i < x < c->nooo ==> range_ok(c, x); */
-    /*@ assert m_each: \forall integer x; 0 <= x < c->nooo ==> range_ok(c, x); */
-    /*@ assert m_sorted: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1); */
-    /*@ assert last_a: j == \at(c->nooo, Pre) ==> (c->nooo == i + 1 && last_end(c, c->nooo) == hi); */
-    /*@ assert last_b: j < \at(c->nooo, Pre)
-            ==> last_end(c, c->nooo) == \at(last_end(c, c->nooo), Pre); */
-}
-
-/* A new range [off, end) at position i, which touches none. */
-/*@ requires mem: \valid(c);
-    requires ok: c->rcap <= 1073741824 && c->rcount <= c->rcap && c->nooo < 8
-                 && ranges_ok(c, c->nooo);
-    requires idx: i <= c->nooo;
-    requires new: 0 < off < end <= rcv_wnd_l(c);
-    requires before: \forall integer x; 0 <= x < i ==> ooo_end(c, x) < off;
-    requires after: i < c->nooo ==> c->ooo[i].off > end;
-    assigns c->ooo[i .. 7], c->nooo;
-    ensures ok: ranges_ok(c, c->nooo) && c->nooo == \old(c->nooo) + 1;
-    ensures last: last_end(c, c->nooo) <= \max(\old(last_end(c, c->nooo)), end); */
-static void ooo_insert(struct tcpsm_conn *c, uint32_t i, uint32_t off, uint32_t end)
-{
-    uint32_t m;
-    /*@ loop invariant bounds: i <= m <= c->nooo;
-        loop invariant moved: \forall integer x; m < x <= c->nooo
-            ==> (c->ooo[x].off == \at(c->ooo[x - 1].off, Pre)
-                 && c->ooo[x].len == \at(c->ooo[x - 1].len, Pre));
-        loop invariant still: \forall integer x; 0 <= x <= m
-            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre)
-                 && c->ooo[x].len == \at(c->ooo[x].len, Pre));
-        loop assigns m, c->ooo[i + 1 .. 7];
-        loop variant m; */
-    for (m = c->nooo; m > i; m--)
-        c->ooo[m] = c->ooo[m - 1u];
-    c->ooo[i].off = off;
-    c->ooo[i].len = end - off;
-    c->nooo++;
-    /*@ assert i_each: \forall integer x; 0 <= x < c->nooo ==> range_ok(c, x); */
-    /*@ assert i_sorted: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1); */
-}
-
-/* Insert out-of-order text at offset off from RCV.NXT (SHLD-31). */
-/*@ requires mem: \valid(c) && \valid(c->rbuf + (0 .. c->rcap - 1))
-                  && \separated(c, c->rbuf + (0 .. c->rcap - 1));
-    requires text: \valid_read(text + (0 .. tlen - 1))
-                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
-    requires ok: recv_ok(c);
-    requires win: 0 < off && 0 < tlen && off + tlen <= rcv_wnd_l(c);
-    assigns c->rbuf[0 .. c->rcap - 1], c->ooo[0 .. 7], c->nooo;
-    ensures ok: recv_ok(c); */
-static void ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, uint32_t tlen)
-{
-    uint32_t end = off + tlen, i, j;
-    uint32_t base = ring_pos(c->rhead, c->rcount, c->rcap);
-    if (c->ooo_fin && end > c->ooo_fin_off) {  /* nothing beyond the peer's FIN */
-        if (off >= c->ooo_fin_off)
-            return;
-        end = c->ooo_fin_off;
-        tlen = end - off;
-    }
-    /* Find the ranges the new one touches (overlaps or abuts). */
-    /*@ loop invariant 0 <= i <= c->nooo;
-        loop invariant before: \forall integer x; 0 <= x < i ==> ooo_end(c, x) < off;
-        loop assigns i;
-        loop variant c->nooo - i; */
-    for (i = 0; i < c->nooo && c->ooo[i].off + c->ooo[i].len < off; i++)
-        ;
-    /*@ loop invariant i <= j <= c->nooo;
-        loop invariant touch: \forall integer x; i <= x < j ==> c->ooo[x].off <= end;
-        loop assigns j;
-        loop variant c->nooo - j; */
-    for (j = i; j < c->nooo && c->ooo[j].off <= end; j++)
-        ;
-    if (i == j && c->nooo >= TCPSM_OOO_MAX)
-        return; /* no room to remember another range: drop, the peer resends */
-    /*@ assert cut: end == off + tlen && off < end && end <= rcv_wnd_l(c)
-                    && (c->ooo_fin != 0 ==> end <= c->ooo_fin_off); */
-    ring_put(c->rbuf, c->rcap, ring_pos(base, off, c->rcap), text, tlen);
-    if (i < j)                          /* merge ranges i..j-1 with the new one */
-        ooo_merge(c, i, j, off, end);
-    else                                /* a new range at position i */
-        ooo_insert(c, i, off, end);
-    /*@ assert r_ranges: ranges_ok(c, c->nooo) && c->nooo <= 8; */
-    /*@ assert r_fin: c->ooo_fin != 0 ==> c->ooo_fin_off >= last_end(c, c->nooo); */
-}
-
-/* n in-order bytes are in the ring after the unread ones: take them, then
- * whatever out-of-order data has become contiguous. */
-/*@ requires mem: \valid(c);
-    requires ok: recv_ok(c);
-    requires n: c->rcount + n <= c->rcap;
-    assigns c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush, c->ooo_psh,
-            c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
-    ensures ok: recv_ok0(c);
-    ensures grows: \old(c->rcount) + n <= c->rcount;
-    ensures delivery: c->rcount - \old(c->rcount) == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
-static void rcv_advance(struct tcpsm_conn *c, uint32_t n)
-{
-    /*@ loop invariant ring: c->rcap <= 1073741824 && c->rcount + n <= c->rcap
-                             && c->rpush <= c->rcount && c->nooo <= 8;
-        loop invariant ranges: ranges_ok(c, c->nooo);
-        loop invariant fin: c->ooo_fin != 0 ==> (c->ooo_fin_off < rcv_wnd_l(c)
-                                                 && c->ooo_fin_off >= last_end(c, c->nooo));
-        loop invariant psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c));
-        loop invariant grows: \at(c->rcount, Pre) + \at(n, Pre) <= c->rcount + n;
-        loop invariant delivery: \at(c->rcount, Pre) <= c->rcount
-                                 && c->rcount - \at(c->rcount, Pre) == seq_sub_l(c->rcv_nxt, \at(c->rcv_nxt, Pre));
-        loop assigns n, c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush, c->ooo_psh,
-                     c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
-        loop variant c->nooo + (n > 0 ? 1 : 0); */
-    while (n > 0) {
-        uint32_t i, w = 0, before = c->rcount;
-        c->rcount += n;
-        c->rcv_nxt = seq_add(c->rcv_nxt, n);
-        /*@ loop invariant 0 <= w <= i <= c->nooo;
-            loop invariant done: \forall integer x; 0 <= x < w
-                ==> (c->ooo[x].len > 0 && c->ooo[x].off + c->ooo[x].len <= rcv_wnd_l(c));
-            loop invariant done_gaps: \forall integer x; 0 < x < w ==> c->ooo[x].off > ooo_end(c, x - 1);
-            loop invariant link: w > 0 && i < c->nooo ==> ooo_end(c, w - 1) + n < c->ooo[i].off;
-            loop invariant below: w > 0 ==> ooo_end(c, w - 1) + n <= \at(last_end(c, c->nooo), LoopEntry);
-            loop invariant todo: \forall integer x; i <= x < c->nooo
-                ==> (c->ooo[x].len > 0 && c->ooo[x].off > 0
-                     && c->ooo[x].off + c->ooo[x].len <= rcv_wnd_l(c) + n
-                     && c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
-                     && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
-            loop invariant todo_gaps: \forall integer x; i < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1);
-            loop assigns i, w, c->ooo[0 .. 7];
-            loop variant c->nooo - i; */
-        for (i = 0; i < c->nooo; i++) {
-            struct tcpsm_range r = c->ooo[i];
-            if (r.off + r.len <= n)
-                continue;               /* wholly delivered: duplicates dropped */
-            if (r.off < n) {
-                r.len -= n - r.off;
-                r.off = 0;
-            } else {
-                r.off -= n;
-            }
-            c->ooo[w++] = r;
-        }
-        c->nooo = (uint8_t)w;
-        if (c->ooo_psh) {              /* a held PUSH point is now in order */
-            if (c->ooo_psh_off <= n) {
-                c->rpush = before + c->ooo_psh_off;
-                c->ooo_psh = false;
-            } else {
-                c->ooo_psh_off -= n;
-            }
-        }
-        if (c->ooo_fin) {
-            if (c->ooo_fin_off < n)
-                c->ooo_fin = false;     /* data claimed to follow the FIN: forget it */
-            else
-                c->ooo_fin_off -= n;
-        }
-        n = 0;
-        if (c->nooo > 0 && c->ooo[0].off == 0) {
-            n = c->ooo[0].len;
-            /*@ loop invariant 1 <= i <= c->nooo;
-                loop invariant moved: \forall integer x; 0 <= x < i - 1
-                    ==> (c->ooo[x].off == \at(c->ooo[x + 1].off, LoopEntry)
-                         && c->ooo[x].len == \at(c->ooo[x + 1].len, LoopEntry));
-                loop invariant still: \forall integer x; i - 1 <= x < 8
-                    ==> (c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
-                         && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
-                loop assigns i, c->ooo[0 .. 6];
-                loop variant c->nooo - i; */
-            for (i = 1; i < c->nooo; i++)
-                c->ooo[i - 1u] = c->ooo[i];
-            c->nooo--;
-        }
-    }
-}
-
 /* RFC 9293 3.10.7.4 eighth: the FIN at RCV.NXT. */
 /*@ requires mem: tcb_mem(c);
     requires ok: tcb_ok0(c);
@@ -689,11 +436,11 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
         uint32_t off = seq_sub(seq, c->rcv_nxt);
         if (off == 0) {
             ring_put(c->rbuf, c->rcap, ring_pos(c->rhead, c->rcount, c->rcap), text, tlen);
-            rcv_advance(c, tlen);
+            tcpsm_rcv_advance(c, tlen);
             if (seg->flags & TCPSM_PSH)
                 c->rpush = c->rcount;   /* RFC 9293 3.10.7.4 seventh: PUSH seen */
         } else {
-            ooo_store(c, off, text, tlen);  /* SHLD-31: hold for later */
+            tcpsm_ooo_store(c, off, text, tlen);  /* SHLD-31: hold for later */
             if ((seg->flags & TCPSM_PSH) && (!c->ooo_psh || off + tlen > c->ooo_psh_off)) {
                 c->ooo_psh = true;      /* remember the PUSH until the gap fills */
                 c->ooo_psh_off = off + tlen;
