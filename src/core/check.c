@@ -7,10 +7,7 @@
  * after every step, the fuzzers use it as their oracle, and the demo
  * aborts when it fails.
  */
-#include "seq.h"
-#include "tcpsm.h"
-
-#include "../../proofs/tcb.acsl"
+#include "contracts.h"   /* seq.h, tcpsm.h, tcb_ok (proofs/tcb.acsl) */
 
 #define NEVER TCPSM_NEVER
 
@@ -161,12 +158,7 @@ static enum tcpsm_inv check_flags(const struct tcpsm_conn *c)
     return TCPSM_INV_OK;
 }
 
-/* The contract is here rather than in tcpsm.h while the TCB predicates
- * (proofs/tcb.acsl) are only visible to the core's .c files. */
-/*@ requires c == \null || \valid_read(c);
-    assigns \nothing;
-    ensures range: 0 <= \result < TCPSM_NINVS;
-    ensures twin: \result == TCPSM_INV_OK <==> (c != \null && tcb_ok(c)); */
+/* Contract: contracts.h (twin: the result is OK exactly when tcb_ok). */
 enum tcpsm_inv tcpsm_conn_check(const struct tcpsm_conn *c)
 {
     enum tcpsm_inv r;

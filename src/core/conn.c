@@ -221,11 +221,7 @@ static void tcb_clear(struct tcpsm_conn *c)
     tcb_clear_conn(c);
 }
 
-/*@ requires cfg == \null || \valid(cfg);
-    assigns *cfg;
-    ensures cfg != \null ==> (cfg->mss != 0 && cfg->rto_initial_us != 0
-                              && cfg->rto_max_us >= cfg->rto_initial_us
-                              && cfg->msl_us <= 2147483647); */
+/* Contract: contracts.h. */
 void tcpsm_config_default(struct tcpsm_config *cfg)
 {
     if (cfg == NULL)
@@ -324,14 +320,7 @@ static void conn_fresh(struct tcpsm_conn *c, uint8_t *sndbuf, uint32_t sndcap,
     tcb_clear(c);                       /* every per-connection field */
 }
 
-/*@ requires c == \null || \valid(c);
-    requires cfg == \null || (\valid_read(cfg) && \separated(cfg, c));
-    requires snd: sndbuf == \null || \valid(sndbuf + (0 .. sndcap - 1));
-    requires rcv: rcvbuf == \null || \valid(rcvbuf + (0 .. rcvcap - 1));
-    requires apart: \separated(c, sndbuf + (0 .. sndcap - 1), rcvbuf + (0 .. rcvcap - 1));
-    assigns *c;
-    ensures valid: \result == TCPSM_OK ==> (valid_tcb(c) && c->state == TCPSM_CLOSED);
-    ensures refused: \result != TCPSM_OK ==> \result == TCPSM_ERR_INVAL; */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *cfg,
                                uint8_t *sndbuf, uint32_t sndcap,
                                uint8_t *rcvbuf, uint32_t rcvcap)
@@ -348,12 +337,7 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
     return TCPSM_OK;
 }
 
-/*@ requires valid_tcb(c);
-    assigns c->iss;
-    ensures valid_tcb(c) && c->state == \old(c->state);
-    ensures legal: legal_transition(\old(c->state), c->state);
-    ensures set: \result == TCPSM_OK <==> unbound{Pre}(c);
-    ensures iss: c->iss == (\result == TCPSM_OK ? iss : \old(c->iss)); */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_set_iss(struct tcpsm_conn *c, uint32_t iss)
 {
     if (c == NULL)

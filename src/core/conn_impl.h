@@ -22,11 +22,7 @@
  * time out on goals that never need them (proofs/README.md).  Proving
  * against opaque row_of, row_to, ... holds for the real table too. */
 #define TCPSM_PROOF_OPAQUE 1
-#include "seq.h"
-#include "tcpsm.h"
-#include "../../proofs/tcb.acsl"
-#include "../../proofs/actions.acsl"
-#include "../../proofs/rows.acsl"
+#include "contracts.h"   /* seq.h, tcpsm.h, the predicates, the public contracts */
 
 
 /* Everything an event may need, gathered by the public entry points. */

@@ -62,9 +62,7 @@ static void timers_arm(struct tcpsm_conn *c, uint64_t now)
         c->t_user = deadline_after(now, c->cfg.user_timeout_us);
 }
 
-/*@ requires c == \null || \valid_read(c);
-    assigns \nothing;
-    ensures c != \null ==> (\result <= c->t_rtx && \result <= c->t_user && \result <= c->t_2msl); */
+/* Contract: contracts.h. */
 uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
 {
     uint64_t t;
@@ -78,29 +76,7 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
     return t;
 }
 
-/*@ requires valid_tcb(c);
-    requires table: timers_rows;
-    assigns *c, c->sbuf[0 .. c->scap - 1];
-    ensures valid: valid_tcb(c);
-    behavior user:
-      assumes c->t_user != 18446744073709551615 && now >= c->t_user;
-      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    behavior msl:
-      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
-      assumes c->t_2msl != 18446744073709551615 && now >= c->t_2msl;
-      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    behavior rtx:
-      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
-      assumes !(c->t_2msl != 18446744073709551615 && now >= c->t_2msl);
-      assumes c->t_rtx != 18446744073709551615 && now >= c->t_rtx;
-      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    behavior idle:
-      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
-      assumes !(c->t_2msl != 18446744073709551615 && now >= c->t_2msl);
-      assumes !(c->t_rtx != 18446744073709551615 && now >= c->t_rtx);
-      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    complete behaviors;
-    disjoint behaviors; */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k = { 0 };
@@ -615,28 +591,7 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
     return out_new(c, now, seg, buf, cap);
 }
 
-/*@ requires tcb: valid_tcb(c);
-    requires seg: seg == \null || (\valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1)));
-    requires buf: buf == \null || (\valid(buf + (0 .. cap - 1))
-                    && \separated(buf + (0 .. cap - 1), c, c->sbuf + (0 .. c->scap - 1))
-                    && (seg != \null ==> \separated(buf + (0 .. cap - 1), seg)));
-    assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
-            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
-    ensures valid: valid_tcb(c);
-    ensures state: c->state == \old(c->state);
-    ensures una: c->snd_una == \old(c->snd_una);
-    ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
-    behavior refused:
-      assumes seg == \null || (buf == \null && cap != 0);
-      assigns \nothing;
-      ensures \result == TCPSM_ERR_INVAL;
-    behavior step:
-      assumes seg != \null && (buf != \null || cap == 0);
-      ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) <= (\result == TCPSM_OK ? seg->len + 1 : 0);
-      ensures seg: \result == TCPSM_OK ==> (seg->len <= cap && seg->len <= c->snd_mss);
-      ensures result: \result == TCPSM_OK || \result == TCPSM_ERR_EMPTY;
-    complete behaviors;
-    disjoint behaviors; */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
                             struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {

@@ -362,6 +362,11 @@ struct tcpsm_conn {
     uint32_t n_retransmits;
 };
 
+/* The entry points below have ACSL contracts, proven by `make prove`: they
+ * are in src/core/contracts.h (with the predicates they use), and the
+ * codec's in tcpsm_wire.h.  Each requires and ensures the TCB invariant
+ * valid_tcb and states which state changes it may make. */
+
 /* Initialise *c in CLOSED with *cfg (or the defaults when cfg is NULL) and
  * the caller's buffers.  Buffers of capacity 0 may be NULL.  A receive
  * buffer larger than 1 GiB or a send buffer larger than 1 GiB is refused

@@ -98,26 +98,7 @@ static enum tcpsm_err open_call(struct tcpsm_conn *c, uint64_t now, const struct
     return e;
 }
 
-/*@ requires valid_tcb(c);
-    requires table: user_rows;
-    requires o == \null || (\valid_read(o) && \separated(o, c));
-    assigns *c, c->sbuf[0 .. c->scap - 1];
-    ensures valid: valid_tcb(c);
-    behavior refused:
-      assumes o == \null || o->local.port == 0
-              || ((o->local.ip.family == TCPSM_AF_INET || o->local.ip.family == TCPSM_AF_INET6)
-                  && (o->remote.ip.family == TCPSM_AF_INET || o->remote.ip.family == TCPSM_AF_INET6)
-                  && o->local.ip.family != o->remote.ip.family);
-      assigns \nothing;
-      ensures \result == TCPSM_ERR_INVAL;
-    behavior call:
-      assumes o != \null && o->local.port != 0
-              && !((o->local.ip.family == TCPSM_AF_INET || o->local.ip.family == TCPSM_AF_INET6)
-                   && (o->remote.ip.family == TCPSM_AF_INET || o->remote.ip.family == TCPSM_AF_INET6)
-                   && o->local.ip.family != o->remote.ip.family);
-      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    complete behaviors;
-    disjoint behaviors; */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_open(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_open *o)
 {
     if (!call_ok(c) || !open_args(o))
@@ -164,24 +145,7 @@ static enum tcpsm_err send_call(struct tcpsm_conn *c, uint64_t now, const uint8_
     return tcpsm_fire(c, &k, TCPSM_EV_SEND);
 }
 
-/*@ requires valid_tcb(c);
-    requires table: user_rows;
-    requires data == \null
-             || (\valid_read(data + (0 .. len - 1))
-                 && \separated(data + (0 .. len - 1), c->sbuf + (0 .. c->scap - 1)));
-    requires accepted == \null
-             || (\valid(accepted) && \separated(accepted, c, c->sbuf + (0 .. c->scap - 1)));
-    assigns *c, c->sbuf[0 .. c->scap - 1], accepted[0 .. (accepted == \null ? -1 : 0)];
-    ensures valid: valid_tcb(c);
-    behavior refused:
-      assumes data == \null && len != 0;
-      assigns \nothing;
-      ensures \result == TCPSM_ERR_INVAL;
-    behavior call:
-      assumes data != \null || len == 0;
-      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    complete behaviors;
-    disjoint behaviors; */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_send(struct tcpsm_conn *c, uint64_t now, const uint8_t *data,
                           uint32_t len, unsigned flags, uint32_t *accepted)
 {
@@ -224,28 +188,7 @@ static enum tcpsm_err receive_call(struct tcpsm_conn *c, uint64_t now, uint8_t *
     return tcpsm_fire(c, &k, TCPSM_EV_RECEIVE);
 }
 
-/*@ requires valid_tcb(c);
-    requires table: user_rows;
-    requires buf == \null
-             || (\valid(buf + (0 .. cap - 1))
-                 && \separated(buf + (0 .. cap - 1), c, c->rbuf + (0 .. c->rcap - 1)));
-    requires got == \null
-             || (\valid(got) && \separated(got, c, c->rbuf + (0 .. c->rcap - 1), buf + (0 .. cap - 1)));
-    requires flags == \null
-             || (\valid(flags) && \separated(flags, c, c->rbuf + (0 .. c->rcap - 1), got,
-                                              buf + (0 .. cap - 1)));
-    assigns *c, c->sbuf[0 .. c->scap - 1], buf[0 .. cap - 1], got[0 .. (got == \null ? -1 : 0)],
-            flags[0 .. (flags == \null ? -1 : 0)];
-    ensures valid: valid_tcb(c);
-    behavior refused:
-      assumes got == \null || (buf == \null && cap != 0);
-      assigns \nothing;
-      ensures \result == TCPSM_ERR_INVAL;
-    behavior call:
-      assumes got != \null && (buf != \null || cap == 0);
-      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    complete behaviors;
-    disjoint behaviors; */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_receive(struct tcpsm_conn *c, uint64_t now, uint8_t *buf,
                              uint32_t cap, uint32_t *got, unsigned *flags)
 {
@@ -266,14 +209,7 @@ static void defer_close(struct tcpsm_conn *c)
     c->close_deferred = true;
 }
 
-/*@ requires valid_tcb(c);
-    requires table: user_rows;
-    assigns *c, c->sbuf[0 .. c->scap - 1];
-    ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
-    ensures deferred: \old(c->state) == TCPSM_SYN_RECEIVED && \old(c->scount) != 0
-                      ==> (\result == TCPSM_OK && c->state == TCPSM_SYN_RECEIVED
-                           && c->close_deferred != 0); */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k = { 0 };
@@ -295,11 +231,7 @@ enum tcpsm_err tcpsm_close(struct tcpsm_conn *c, uint64_t now)
     return e;
 }
 
-/*@ requires valid_tcb(c);
-    requires table: user_rows;
-    assigns *c, c->sbuf[0 .. c->scap - 1];
-    ensures valid: valid_tcb(c);
-    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_abort(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k = { 0 };
@@ -361,10 +293,7 @@ static enum tcpsm_err status_kept(const struct tcpsm_conn *c, struct tcpsm_statu
     return status_fill(c, st);
 }
 
-/*@ requires valid_tcb(c);
-    requires st == \null || (\valid(st) && \separated(st, c));
-    assigns st[0 .. (st == \null ? -1 : 0)];
-    ensures valid: valid_tcb(c); */
+/* Contract: contracts.h. */
 enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
 {
     if (c == NULL || st == NULL || c->state >= TCPSM_NSTATES)
