@@ -134,6 +134,22 @@ static void ooo_insert(struct tcpsm_conn *c, uint32_t i, uint32_t off, uint32_t 
     /*@ assert i_sorted: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1); */
 }
 
+/* The text goes into the ring at pos; the TCB stays as it is.  (Its own
+ * function: beside the range updates of ooo_store, the provers time out
+ * carrying recv_ok across the byte writes.) */
+/*@ requires mem: \valid(c) && \valid(c->rbuf + (0 .. c->rcap - 1))
+                  && \separated(c, c->rbuf + (0 .. c->rcap - 1));
+    requires text: \valid_read(text + (0 .. tlen - 1))
+                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
+    requires ok: recv_ok(c);
+    requires pos: tlen <= c->rcap && (c->rcap > 0 ==> pos < c->rcap);
+    assigns c->rbuf[0 .. c->rcap - 1];
+    ensures ok: recv_ok(c); */
+static void ooo_put(struct tcpsm_conn *c, uint32_t pos, const uint8_t *text, uint32_t tlen)
+{
+    ring_put(c->rbuf, c->rcap, pos, text, tlen);
+}
+
 /* SHLD-31: hold text that arrives beyond RCV.NXT (contract: reasm.h). */
 void tcpsm_ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, uint32_t tlen)
 {
@@ -145,6 +161,8 @@ void tcpsm_ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, ui
         end = c->ooo_fin_off;
         tlen = end - off;
     }
+    /*@ assert text_cut: \valid_read(text + (0 .. tlen - 1))
+            && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1)); */
     /* Find the ranges the new one touches (overlaps or abuts). */
     /*@ loop invariant 0 <= i <= c->nooo;
         loop invariant before: \forall integer x; 0 <= x < i ==> ooo_end(c, x) < off;
@@ -162,13 +180,13 @@ void tcpsm_ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, ui
         return; /* no room to remember another range: drop, the peer resends */
     /*@ assert cut: end == off + tlen && off < end && end <= rcv_wnd_l(c)
                     && (c->ooo_fin != 0 ==> end <= c->ooo_fin_off); */
-    ring_put(c->rbuf, c->rcap, ring_pos(base, off, c->rcap), text, tlen);
     if (i < j)                          /* merge ranges i..j-1 with the new one */
         ooo_merge(c, i, j, off, end);
     else                                /* a new range at position i */
         ooo_insert(c, i, off, end);
     /*@ assert r_ranges: ranges_ok(c, c->nooo) && c->nooo <= 8; */
     /*@ assert r_fin: c->ooo_fin != 0 ==> c->ooo_fin_off >= last_end(c, c->nooo); */
+    ooo_put(c, ring_pos(base, off, c->rcap), text, tlen);
 }
 
 /* Deliver n in-order bytes, then what became contiguous (reasm.h). */
