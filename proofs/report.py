@@ -87,9 +87,9 @@ def entries(goals, times):
             "prover_time_s": round(secs, 2), "unproved": unproved}
 
 
-def file_report(path, build, pending, skipped):
+def file_report(path, build, pending, skipped, once=()):
     s = stem(path)
-    rep = {"file": path, "pending": pending, "skipped": skipped,
+    rep = {"file": path, "pending": pending, "skipped": skipped, "proven_once": list(once),
            "log": os.path.join(build, s + ".log")}
     rc_file = os.path.join(build, s + ".rc")
     rc = int(open(rc_file).read().strip() or 1) if os.path.exists(rc_file) else 1
@@ -145,6 +145,10 @@ def markdown(report):
             out += ["Not yet proven (`-wp-skip-fct`, `PROVE_SKIP` in proofs/wp.mk): no goal of",
                     "these functions is generated, and the proofs of their callers rest on their",
                     "contracts: " + ", ".join("`%s`" % n for n in f["skipped"]) + ".", ""]
+        if f.get("proven_once"):
+            out += ["Header functions proven in another file's run (`PROVE_ONCE` in",
+                    "proofs/wp.mk; seq.h's with proofs/seq_harness.c, conn_impl.h's with",
+                    "src/core/conn.c): " + ", ".join("`%s`" % n for n in f["proven_once"]) + ".", ""]
     t = report["total"]
     out += ["## Total", "",
             "%d goals, %d proved; outside the pending files: %d goals, %d proved." % (
@@ -167,6 +171,8 @@ def main():
     ap.add_argument("--core", default="", help="every src/core/*.c file")
     ap.add_argument("--skip", default="",
                     help="FILE=f,g ...: functions of FILE whose goals are not generated")
+    ap.add_argument("--once", default="",
+                    help="FILE=f,g ...: header functions of FILE proven in another run")
     ap.add_argument("--json", required=True)
     ap.add_argument("--md", required=True)
     ap.add_argument("files", nargs="+")
@@ -177,7 +183,12 @@ def main():
     for item in a.skip.split():
         path, _, fns = item.partition("=")
         skip[path] = sorted(x for x in fns.split(",") if x)
-    runs = [file_report(p, a.build, p in pending, skip.get(p, [])) for p in a.files]
+    once = {}
+    for item in a.once.split():
+        path, _, fns = item.partition("=")
+        once[path] = sorted(x for x in fns.split(",") if x)
+    runs = [file_report(p, a.build, p in pending, skip.get(p, []), once.get(p, []))
+            for p in a.files]
     files = [f for f, _ in runs]
     provers = {}
     for f in files:

@@ -38,7 +38,26 @@ PROVE_SKIP_src_core_user   :=
 PROVE_SKIP_src_core_input  := continue_at_urg,seg_syn_sent,ack_check,seg_other,input_walk,tcpsm_input
 PROVE_SKIP_src_core_output :=
 PROVE_SKIP_src_core_reasm  := ooo_merge,tcpsm_ooo_store,tcpsm_rcv_advance
-wp_skip = $(if $(PROVE_SKIP_$(1)),-wp-skip-fct $(PROVE_SKIP_$(1)))
+
+# The static inline functions of a header are the same code under the same
+# contract in every file that includes it, so each is proven in one run:
+# seq.h's with proofs/seq_harness.c, conn_impl.h's with src/core/conn.c.
+# The other files skip them (PROVE_ONCE_<stem>); their callers' proofs use
+# the contracts, as for any call.  The report names them under each file.
+SEQ_H_FCTS  := seq_sub,seq_add,seq_lt,seq_le,seq_gt,seq_ge,seq_in
+IMPL_H_FCTS := sat_inc,min32,addr_specified,seg_len,rcv_wnd,rcv_read_seq,call_ok,\
+               deadline_after,ring_put,ring_get,ring_pos
+PROVE_ONCE_src_core_conn   := $(SEQ_H_FCTS)
+PROVE_ONCE_src_core_check  := $(SEQ_H_FCTS)
+PROVE_ONCE_src_core_input  := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
+PROVE_ONCE_src_core_output := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
+PROVE_ONCE_src_core_reasm  := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
+PROVE_ONCE_src_core_user   := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
+wp_comma := ,
+wp_space := $(subst ,, )
+wp_skip_list = $(subst $(wp_space),$(wp_comma),$(strip $(subst $(wp_comma),$(wp_space),\
+                 $(PROVE_SKIP_$(1)) $(PROVE_ONCE_$(1)))))
+wp_skip = $(if $(call wp_skip_list,$(1)),-wp-skip-fct $(call wp_skip_list,$(1)))
 
 # ---------------------------------------------------------------------------
 # How.  WP_FLAGS decide the goals and the verdicts; they are the same in
@@ -114,6 +133,7 @@ prove: $(PROVE_RCS)
 	    --replay '$(WP_REPLAY)' \
 	    --pending '$(PROVE_PENDING)' --core '$(CORE_SRCS)' \
 	    --skip '$(foreach f,$(PROVE_FILES),$(if $(PROVE_SKIP_$(call wp_stem,$(f))),$(f)=$(PROVE_SKIP_$(call wp_stem,$(f)))))' \
+	    --once '$(foreach f,$(PROVE_FILES),$(if $(PROVE_ONCE_$(call wp_stem,$(f))),$(f)=$(subst $(wp_space),,$(PROVE_ONCE_$(call wp_stem,$(f))))))' \
 	    --json proofs/report.json --md proofs/REPORT.md $(PROVE_FILES)
 
 $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
