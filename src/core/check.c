@@ -22,14 +22,24 @@ static bool no_peer_state(const struct tcpsm_conn *c)
 
 /*@ requires \valid_read(c);
     assigns \nothing;
+    ensures def: \result <==> (c->scap <= 1073741824 && c->scount <= c->scap
+                               && (c->scap > 0 ? c->shead < c->scap : c->shead == 0)); */
+static bool send_ring_good(const struct tcpsm_conn *c)
+{
+    if (c->scap > TCPSM_MAX_BUF || c->scount > c->scap)
+        return false;
+    return c->scap > 0 ? c->shead < c->scap : c->shead == 0;
+}
+
+/*@ requires \valid_read(c);
+    assigns \nothing;
     ensures codes: \result == TCPSM_INV_OK || \result == TCPSM_INV_SND_RING
                    || \result == TCPSM_INV_SND_ORDER || \result == TCPSM_INV_SND_BUF;
     ensures def: \result == TCPSM_INV_OK <==> send_ok(c); */
 static enum tcpsm_inv check_send(const struct tcpsm_conn *c)
 {
     uint32_t inflight, room;
-    if (c->scap > TCPSM_MAX_BUF || c->scount > c->scap || (c->scap > 0 && c->shead >= c->scap)
-        || (c->scap == 0 && c->shead != 0))
+    if (!send_ring_good(c))
         return TCPSM_INV_SND_RING;
     if (c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
         return TCPSM_INV_OK;
@@ -45,6 +55,48 @@ static enum tcpsm_inv check_send(const struct tcpsm_conn *c)
     return TCPSM_INV_OK;
 }
 
+/* Each test is a function of its own: a condition of several || inside
+ * check_recv made its goals too big to simplify in reasonable time. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures def: \result <==> (c->rcap <= 1073741824 && c->rcount <= c->rcap
+                               && (c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0)); */
+static bool recv_ring_good(const struct tcpsm_conn *c)
+{
+    if (c->rcap > TCPSM_MAX_BUF || c->rcount > c->rcap)
+        return false;
+    return c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0;
+}
+
+/*@ requires \valid_read(c) && i < 8;
+    requires c->rcount <= c->rcap && wnd == rcv_wnd_l(c);
+    assigns \nothing;
+    ensures def: \result <==> (range_ok(c, i) && (i > 0 ==> c->ooo[i].off > prev_end)); */
+static bool range_good(const struct tcpsm_conn *c, uint32_t i, uint32_t wnd, uint32_t prev_end)
+{
+    const struct tcpsm_range *r = &c->ooo[i];
+    /* not empty, after RCV.NXT, inside RCV.WND */
+    if (r->len == 0 || r->off == 0 || r->off > wnd || r->len > wnd - r->off)
+        return false;
+    return i == 0 || r->off > prev_end;     /* sorted, neither overlapping nor touching */
+}
+
+/*@ requires \valid_read(c);
+    requires c->rcount <= c->rcap && wnd == rcv_wnd_l(c);
+    assigns \nothing;
+    ensures def: \result <==> ((c->ooo_fin != 0 ==> (c->ooo_fin_off != 0 && c->ooo_fin_off < wnd
+                                                    && c->ooo_fin_off >= prev_end))
+                               && (c->ooo_psh != 0 ==> (c->ooo_psh_off != 0
+                                                        && c->ooo_psh_off <= wnd))); */
+static bool held_good(const struct tcpsm_conn *c, uint32_t wnd, uint32_t prev_end)
+{
+    if (c->ooo_fin && (c->ooo_fin_off == 0 || c->ooo_fin_off >= wnd || c->ooo_fin_off < prev_end))
+        return false;                   /* a held FIN: in the window, after the held text */
+    if (c->ooo_psh && (c->ooo_psh_off == 0 || c->ooo_psh_off > wnd))
+        return false;
+    return true;
+}
+
 /*@ requires \valid_read(c);
     assigns \nothing;
     ensures codes: \result == TCPSM_INV_OK || \result == TCPSM_INV_RCV_RING
@@ -53,8 +105,7 @@ static enum tcpsm_inv check_send(const struct tcpsm_conn *c)
 static enum tcpsm_inv check_recv(const struct tcpsm_conn *c)
 {
     uint32_t wnd, prev_end = 0, i;
-    if (c->rcap > TCPSM_MAX_BUF || c->rcount > c->rcap || (c->rcap > 0 && c->rhead >= c->rcap)
-        || (c->rcap == 0 && c->rhead != 0))
+    if (!recv_ring_good(c))
         return TCPSM_INV_RCV_RING;
     if (c->rpush > c->rcount)
         return TCPSM_INV_RCV_WND;
@@ -67,17 +118,11 @@ static enum tcpsm_inv check_recv(const struct tcpsm_conn *c)
         loop assigns i, prev_end;
         loop variant c->nooo - i; */
     for (i = 0; i < c->nooo; i++) {
-        const struct tcpsm_range *r = &c->ooo[i];
-        /* sorted, disjoint, not touching, after RCV.NXT, inside RCV.WND */
-        if (r->len == 0 || r->off == 0 || r->off > wnd || r->len > wnd - r->off)
+        if (!range_good(c, i, wnd, prev_end))
             return TCPSM_INV_OOO;
-        if (i > 0 && r->off <= prev_end)
-            return TCPSM_INV_OOO;
-        prev_end = r->off + r->len;
+        prev_end = c->ooo[i].off + c->ooo[i].len;
     }
-    if (c->ooo_fin && (c->ooo_fin_off == 0 || c->ooo_fin_off >= wnd || c->ooo_fin_off < prev_end))
-        return TCPSM_INV_OOO;
-    if (c->ooo_psh && (c->ooo_psh_off == 0 || c->ooo_psh_off > wnd))
+    if (!held_good(c, wnd, prev_end))
         return TCPSM_INV_OOO;
     return TCPSM_INV_OK;
 }
@@ -158,28 +203,54 @@ static enum tcpsm_inv check_flags(const struct tcpsm_conn *c)
     return TCPSM_INV_OK;
 }
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures def: \result <==> ((c->sbuf == \null ==> c->scap == 0)
+                               && (c->rbuf == \null ==> c->rcap == 0)); */
+static bool bufs_good(const struct tcpsm_conn *c)
+{
+    if (c->sbuf == NULL && c->scap != 0)
+        return false;
+    return c->rbuf != NULL || c->rcap == 0;
+}
+
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures def: \result <==> config_ok(c); */
+static bool config_good(const struct tcpsm_conn *c)
+{
+    if (c->cfg.mss == 0 || c->cfg.rto_initial_us == 0 || c->cfg.rto_max_us < c->cfg.rto_initial_us)
+        return false;
+    return c->cfg.msl_us <= 0x7FFFFFFFu && c->nlog <= TCPSM_LOG_MAX
+           && c->nreply <= TCPSM_REPLY_MAX;
+}
+
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures def: \result <==> peer_ok(c); */
+static bool peer_good(const struct tcpsm_conn *c)
+{
+    if (c->state == TCPSM_LISTEN)       /* LISTEN has no peer: the foreign socket is what OPEN gave */
+        return no_peer_state(c) && c->remote.port == c->open_remote.port
+               && c->remote.ip.family == c->open_remote.ip.family;
+    return c->state != TCPSM_CLOSED || no_peer_state(c);
+}
+
 /* Contract: contracts.h (twin: the result is OK exactly when tcb_ok). */
 enum tcpsm_inv tcpsm_conn_check(const struct tcpsm_conn *c)
 {
     enum tcpsm_inv r;
-    if (c == NULL || (c->sbuf == NULL && c->scap != 0) || (c->rbuf == NULL && c->rcap != 0))
+    if (c == NULL || !bufs_good(c))
         return TCPSM_INV_NULL;
     if (c->state >= TCPSM_NSTATES)
         return TCPSM_INV_STATE;
-    if (c->cfg.mss == 0 || c->cfg.rto_initial_us == 0 || c->cfg.rto_max_us < c->cfg.rto_initial_us
-        || c->cfg.msl_us > 0x7FFFFFFFu || c->nlog > TCPSM_LOG_MAX || c->nreply > TCPSM_REPLY_MAX)
+    if (!config_good(c))
         return TCPSM_INV_CONFIG;
     if ((r = check_send(c)) != TCPSM_INV_OK)
         return r;
     if ((r = check_recv(c)) != TCPSM_INV_OK)
         return r;
-    if (c->state == TCPSM_LISTEN) {
-        /* LISTEN has no peer: the foreign socket is what OPEN gave */
-        if (!no_peer_state(c) || c->remote.port != c->open_remote.port
-            || c->remote.ip.family != c->open_remote.ip.family)
-            return TCPSM_INV_LISTEN_PEER;
-    }
-    if (c->state == TCPSM_CLOSED && !no_peer_state(c))
+    if (!peer_good(c))
         return TCPSM_INV_LISTEN_PEER;
     if ((r = check_timers(c)) != TCPSM_INV_OK)
         return r;
