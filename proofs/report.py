@@ -16,6 +16,7 @@ every goal of every file that is not pending is proved and Frama-C finished
 on every file, 1 otherwise (a pending file's unproved goals never fail).
 """
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -103,6 +104,10 @@ def file_report(path, build, pending, skipped, once=()):
         return rep, run
     with open(js, encoding="utf-8") as f:
         data = json.load(f)
+    lemmas = {}
+    for goals in data.get("wp:axiomatics", {}).values():
+        lemmas.update(goals)
+    run["goals"] = {"functions": data.get("wp:functions", {}), "lemmas": lemmas}
     times = prover_times(rep["log"])
     funcs = []
     for name, goals in sorted(data.get("wp:functions", {}).items()):
@@ -117,6 +122,51 @@ def file_report(path, build, pending, skipped, once=()):
     return rep, run
 
 
+def properties(path, runs, skip):
+    """Evaluate proofs/properties.tsv against the per-file WP reports."""
+    props = []
+    with open(path, encoding="utf-8") as f:
+        lines = [l.rstrip("\n") for l in f if l.strip() and not l.startswith("#")]
+    for line in lines:
+        name, statement, patterns = line.split("\t")
+        goals = proved = 0
+        unproved, missing, skipped = [], [], set()
+        for pat in patterns.split():
+            fpat, _, rest = pat.rpartition("@")
+            fpat = fpat or "*"
+            fnpat, _, gpat = rest.partition(":")
+            found = 0
+            for f, run in runs:
+                if not fnmatch.fnmatchcase(f["file"], fpat) or "goals" not in run:
+                    continue
+                if fnpat == "lemmas":
+                    tables = [("lemmas", run["goals"]["lemmas"])]
+                else:
+                    tables = [(fn, g) for fn, g in sorted(run["goals"]["functions"].items())
+                              if fnmatch.fnmatchcase(fn, fnpat)]
+                for fn, table in tables:
+                    for goal, res in sorted(table.items()):
+                        if goal == "wp:section" or not isinstance(res, dict) \
+                                or "wp:main" not in res or not fnmatch.fnmatchcase(goal, gpat):
+                            continue
+                        found += 1
+                        goals += res["wp:main"].get("total", 0)
+                        proved += res["wp:main"].get("valid", 0)
+                        if res["wp:main"].get("valid", 0) < res["wp:main"].get("total", 0):
+                            unproved.append("%s:%s" % (fn, goal))
+            named = sorted(fn for file, fns in skip.items() if fnmatch.fnmatchcase(file, fpat)
+                           for fn in fns if fnpat != "lemmas" and fnmatch.fnmatchcase(fn, fnpat))
+            skipped.update(named)
+            if not found and not named:
+                missing.append(pat)
+        status = ("stale" if missing else "unproved" if unproved
+                  else "partial" if skipped else "proved")
+        props.append({"name": name, "statement": statement, "status": status,
+                      "goals": goals, "proved": proved, "unproved": unproved,
+                      "not_yet_proven": sorted(skipped), "no_goal": missing})
+    return props
+
+
 def markdown(report):
     out = ["# Proof report", "",
            "Written by `make prove` (proofs/wp.mk, proofs/report.py); do not edit.",
@@ -128,6 +178,22 @@ def markdown(report):
            "It is run first with `%s` in place of `-wp-cache update -wp-par 2`" % report["replay"],
            "(cached verdicts only, no prover started); only if that leaves a goal",
            "unproved is it run as above.", ""]
+    if report.get("properties"):
+        out += ["## Properties", "",
+                "What the proofs establish, by name (proofs/properties.tsv names the goals",
+                "that carry each).  *partial*: the goals that exist are proved, but some",
+                "functions the property needs are not yet proven (skipped).", "",
+                "| property | statement | goals proved | status |",
+                "| --- | --- | ---: | --- |"]
+        for p in report["properties"]:
+            st = p["status"]
+            if p["not_yet_proven"]:
+                st += "; not yet proven: " + ", ".join("`%s`" % n for n in p["not_yet_proven"])
+            if p["no_goal"]:
+                st += "; no goal for: " + ", ".join("`%s`" % n for n in p["no_goal"])
+            out.append("| %s | %s | %d/%d | %s |" % (p["name"], p["statement"], p["proved"],
+                                                   p["goals"], st))
+        out.append("")
     for f in report["files"]:
         tag = " (pending: reported, does not fail `make prove`)" if f["pending"] else ""
         out.append("## %s: %d/%d%s" % (f["file"], f["proved"], f["goals"], tag))
@@ -173,6 +239,8 @@ def main():
                     help="FILE=f,g ...: functions of FILE whose goals are not generated")
     ap.add_argument("--once", default="",
                     help="FILE=f,g ...: header functions of FILE proven in another run")
+    ap.add_argument("--properties", default="",
+                    help="proofs/properties.tsv: the named properties and their goals")
     ap.add_argument("--json", required=True)
     ap.add_argument("--md", required=True)
     ap.add_argument("files", nargs="+")
@@ -209,6 +277,7 @@ def main():
             "skipped_functions": sum(len(f["skipped"]) for f in files),
         },
         "not_yet": sorted(set(a.core.split()) - set(a.files)),
+        "properties": properties(a.properties, runs, skip) if a.properties else [],
     }
     with open(a.json, "w", encoding="utf-8") as f:
         json.dump(report, f, indent=1, sort_keys=False)
@@ -240,6 +309,20 @@ def main():
                     print("  unproved: %s" % g)
         elif f["pending"] and f["status"] == "proved":
             print("  fully proved: take it out of PROVE_PENDING (proofs/wp.mk)")
+    props = report["properties"]
+    if props:
+        counts = {}
+        for p in props:
+            counts[p["status"]] = counts.get(p["status"], 0) + 1
+        print("prove properties: %d listed: %s" % (len(props), ", ".join(
+            "%d %s" % (n, k) for k, n in sorted(counts.items()))))
+        for p in props:
+            if p["status"] != "proved":
+                print("  %s: %s%s%s" % (p["name"], p["status"],
+                      "; not yet proven: " + ",".join(p["not_yet_proven"]) if p["not_yet_proven"] else "",
+                      "; no goal for: " + " ".join(p["no_goal"]) if p["no_goal"] else ""))
+            if p["status"] == "stale":
+                bad = True
     t = report["total"]
     print("prove total: %d/%d goals proved (required: %d/%d); %d functions not yet proven" % (
         t["proved"], t["goals"], t["required_proved"], t["required_goals"],

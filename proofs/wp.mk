@@ -134,6 +134,7 @@ prove: $(PROVE_RCS)
 	    --pending '$(PROVE_PENDING)' --core '$(CORE_SRCS)' \
 	    --skip '$(foreach f,$(PROVE_FILES),$(if $(PROVE_SKIP_$(call wp_stem,$(f))),$(f)=$(PROVE_SKIP_$(call wp_stem,$(f)))))' \
 	    --once '$(foreach f,$(PROVE_FILES),$(if $(PROVE_ONCE_$(call wp_stem,$(f))),$(f)=$(subst $(wp_space),,$(PROVE_ONCE_$(call wp_stem,$(f))))))' \
+	    --properties proofs/properties.tsv \
 	    --json proofs/report.json --md proofs/REPORT.md $(PROVE_FILES)
 
 $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools

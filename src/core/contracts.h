@@ -43,7 +43,7 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
 
 /*@ requires valid_tcb(c);
     assigns c->iss;
-    ensures valid_tcb(c) && c->state == \old(c->state);
+    ensures valid: valid_tcb(c) && c->state == \old(c->state);
     ensures legal: legal_transition(\old(c->state), c->state);
     ensures set: \result == TCPSM_OK <==> unbound{Pre}(c);
     ensures iss: c->iss == (\result == TCPSM_OK ? iss : \old(c->iss)); */
@@ -183,6 +183,7 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now);
             c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
+    ensures legal: legal_transition(\old(c->state), c->state);
     ensures una: c->snd_una == \old(c->snd_una);
     ensures flight: seq_sub_l(\old(c->snd_nxt), c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
     behavior refused:
