@@ -84,7 +84,7 @@ done
 suite_line unit "$upass" "$ufail" "$nbin test files"
 
 # --- check scripts: one test each ------------------------------------------
-for check in requirements:check_requirements readme:readme_example \
+for check in requirements:check_requirements contracts:check_contracts readme:readme_example \
              demo:demo_check install:install_check; do
     label=${check%%:*}
     script=tests/${check#*:}.sh
