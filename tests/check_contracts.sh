@@ -4,7 +4,8 @@
 # contract is the /*@ ... */ block right before its definition, or right
 # before a prototype of it in a header of src/core (the public entry points'
 # are in contracts.h, the codec's in tcpsm_wire.h, reasm.c's in reasm.h).
-# Prints each function without one, and the count; fails if there is any.
+# Every loop carries loop invariant, loop assigns and loop variant.
+# Prints each function or loop without them, and the counts; fails if any.
 set -eu
 cd "$(dirname "$0")/.."
 python3 - <<'PY'
@@ -72,8 +73,31 @@ for path in sorted(glob.glob("src/core/*.c") + glob.glob("src/core/*.h")):
         name = m.group(1)
         if not (with_contract(lines, i) or name in declared):
             missing.append("%s:%d: %s has no contract" % (path, i + 1, name))
-for m in missing:
+# Loops: each carries loop invariant, loop assigns and loop variant.
+LOOP = re.compile(r"^\s*(?:for|while)\s*\(")
+loops, bad_loops = 0, []
+for path in sorted(glob.glob("src/core/*.c") + glob.glob("src/core/*.h")):
+    lines = strip_ghosts(open(path, encoding="utf-8").read()).split("\n")
+    for i, line in enumerate(lines):
+        if not LOOP.match(line):
+            continue
+        loops += 1
+        j = i - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        block = []
+        if j >= 0 and lines[j].rstrip().endswith("*/"):
+            k = j
+            while k >= 0 and "/*" not in lines[k]:
+                k -= 1
+            block = lines[k:j + 1] if k >= 0 and lines[k].lstrip().startswith("/*@") else []
+        text = " ".join(block)
+        lack = [w for w in ("loop invariant", "loop assigns", "loop variant") if w not in text]
+        if lack:
+            bad_loops.append("%s:%d: loop without %s" % (path, i + 1, ", ".join(lack)))
+for m in missing + bad_loops:
     print(m)
-print("contracts: %d functions in src/core, %d without a contract" % (total, len(missing)))
-sys.exit(1 if missing else 0)
+print("contracts: %d functions in src/core, %d without a contract; %d loops, %d without "
+      "invariant, assigns and variant" % (total, len(missing), loops, len(bad_loops)))
+sys.exit(1 if missing or bad_loops else 0)
 PY
