@@ -727,6 +727,9 @@ static void tell_rflags(struct tcpsm_conn *c, unsigned *rflags, unsigned fl)
       ensures *got == \min(ucap, \old(c->rcount));
       ensures c->rcount == \old(c->rcount) - *got;
       ensures c->rhead == (\old(c->rhead) + *got) % c->rcap;
+      ensures bytes: \forall integer k; 0 <= k < *got
+                     ==> ubuf[k] == c->rbuf[\old(c->rhead) + k < c->rcap ? \old(c->rhead) + k
+                                                                        : \old(c->rhead) + k - c->rcap];
     complete behaviors;
     disjoint behaviors; */
 static enum tcpsm_err do_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t ucap,
@@ -743,7 +746,7 @@ static enum tcpsm_err do_receive(struct tcpsm_conn *c, uint8_t *ubuf, uint32_t u
         /* RFC 9293 3.10.3 CLOSE-WAIT: no text left after the FIN */
         return c->fin_rcvd ? TCPSM_ERR_CLOSING : TCPSM_OK;
     }
-    ring_get(c->rbuf, c->rcap, c->rhead, ubuf, n);
+    ring_get(c->rbuf, c->rcap, c->rhead, ubuf, n);  /* the oldest unread bytes, in order */
     /*@ assert recv_got: recv_ok(c); */
     if (recv_push(c, n))
         fl |= TCPSM_RECV_PUSH;

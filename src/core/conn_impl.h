@@ -126,12 +126,17 @@ static inline void ring_put(uint8_t *buf, uint32_t cap, uint32_t pos, const uint
 /*@ requires shape: n <= cap && (cap > 0 ==> pos < cap);
     requires mem: \valid_read(buf + (0 .. cap - 1)) && \valid(dst + (0 .. n - 1));
     requires apart: \separated(buf + (0 .. cap - 1), dst + (0 .. n - 1));
-    assigns dst[0 .. n - 1]; */
+    assigns dst[0 .. n - 1];
+    ensures contents: \forall integer k; 0 <= k < n
+                      ==> dst[k] == buf[pos + k < cap ? pos + k : pos + k - cap]; */
 static inline void ring_get(const uint8_t *buf, uint32_t cap, uint32_t pos, uint8_t *dst, uint32_t n)
 {
     uint32_t i, p = pos;
     /*@ loop invariant 0 <= i <= n;
         loop invariant cap > 0 ==> p < cap;
+        loop invariant at: i < n ==> p == (pos + i < cap ? pos + i : pos + i - cap);
+        loop invariant copied: \forall integer k; 0 <= k < i
+                               ==> dst[k] == buf[pos + k < cap ? pos + k : pos + k - cap];
         loop assigns i, p, dst[0 .. n - 1];
         loop variant n - i; */
     for (i = 0; i < n; i++) {
