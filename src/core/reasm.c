@@ -189,81 +189,169 @@ void tcpsm_ooo_store(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, ui
     ooo_put(c, ring_pos(base, off, c->rcap), text, tlen);
 }
 
+/* RCV.NXT has moved n (rcount too): the ranges, offsets from the old
+ * RCV.NXT, become offsets from the new one.  Those now wholly delivered
+ * go (duplicates dropped), one that straddles RCV.NXT is cut to start at
+ * offset 0, the rest move down by n.  (Its own function, like the other
+ * loops over the ranges, so that the goals stay small.) */
+/*@ requires mem: \valid(c);
+    requires n: 0 < n <= c->rcount;
+    requires shape: c->nooo <= 8 && c->rcap <= 1073741824 && c->rcount <= c->rcap;
+    requires each: \forall integer x; 0 <= x < c->nooo
+        ==> (c->ooo[x].len > 0 && c->ooo[x].off > 0 && ooo_end(c, x) <= rcv_wnd_l(c) + n);
+    requires gaps: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1);
+    assigns c->ooo[0 .. 7], c->nooo;
+    ensures fewer: c->nooo <= \old(c->nooo);
+    ensures each: \forall integer x; 0 <= x < c->nooo
+        ==> (c->ooo[x].len > 0 && ooo_end(c, x) <= rcv_wnd_l(c));
+    ensures gaps: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1);
+    ensures last: c->nooo > 0 ==> last_end(c, c->nooo) + n == \old(last_end(c, c->nooo)); */
+static void ooo_shift(struct tcpsm_conn *c, uint32_t n)
+{
+    uint32_t i, w = 0;
+    /*@ loop invariant idx: 0 <= w <= i <= c->nooo && c->nooo == \at(c->nooo, Pre);
+        loop invariant todo: \forall integer x; i <= x < 8
+            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre) && c->ooo[x].len == \at(c->ooo[x].len, Pre));
+        loop invariant done: \forall integer x; 0 <= x < w
+            ==> (c->ooo[x].len > 0 && ooo_end(c, x) <= rcv_wnd_l(c));
+        loop invariant done_gaps: \forall integer x; 0 < x < w ==> c->ooo[x].off > ooo_end(c, x - 1);
+        loop invariant lastw: w > 0 ==> \forall integer k; k == i - 1
+            ==> ooo_end(c, w - 1) + n == \at(c->ooo[k].off, Pre) + \at(c->ooo[k].len, Pre);
+        loop invariant link: w > 0 && i < c->nooo ==> ooo_end(c, w - 1) + n < c->ooo[i].off;
+        loop assigns i, w, c->ooo[0 .. 7];
+        loop variant c->nooo - i; */
+    for (i = 0; i < c->nooo; i++) {
+        struct tcpsm_range r = c->ooo[i];
+        if (r.off + r.len <= n)
+            continue;               /* wholly delivered: duplicates dropped */
+        if (r.off < n) {
+            r.len -= n - r.off;
+            r.off = 0;
+        } else {
+            r.off -= n;
+        }
+        /*@ assert r_end: r.len > 0 && r.off + r.len + n == ooo_end(c, i); */
+        /*@ assert r_ok: r.off + r.len <= rcv_wnd_l(c); */
+        c->ooo[w++] = r;
+        /*@ assert r_new: c->ooo[w - 1].len > 0 && ooo_end(c, w - 1) <= rcv_wnd_l(c); */
+    }
+    c->nooo = (uint8_t)w;
+}
+
+/* Range 0 is in order now: it goes, the others move down one. */
+/*@ requires mem: \valid(c);
+    requires idx: 0 < c->nooo <= 8;
+    assigns c->ooo[0 .. 6], c->nooo;
+    ensures n: c->nooo == \old(c->nooo) - 1;
+    ensures moved: \forall integer x; 0 <= x < c->nooo
+        ==> (c->ooo[x].off == \old(c->ooo[x + 1].off) && c->ooo[x].len == \old(c->ooo[x + 1].len)); */
+static void ooo_drop_first(struct tcpsm_conn *c)
+{
+    uint32_t i;
+    /*@ loop invariant idx: 1 <= i <= c->nooo && c->nooo == \at(c->nooo, Pre);
+        loop invariant moved: \forall integer x; 0 <= x < i - 1
+            ==> (c->ooo[x].off == \at(c->ooo[x + 1].off, Pre)
+                 && c->ooo[x].len == \at(c->ooo[x + 1].len, Pre));
+        loop invariant still: \forall integer x; i - 1 <= x < 8
+            ==> (c->ooo[x].off == \at(c->ooo[x].off, Pre)
+                 && c->ooo[x].len == \at(c->ooo[x].len, Pre));
+        loop assigns i, c->ooo[0 .. 6];
+        loop variant c->nooo - i; */
+    for (i = 1; i < c->nooo; i++)
+        c->ooo[i - 1u] = c->ooo[i];
+    c->nooo--;
+}
+
+/* After ooo_shift: if range 0 starts at RCV.NXT, it is in order: it
+ * goes, and its length is returned (else 0). */
+/*@ requires mem: \valid(c);
+    requires shape: c->nooo <= 8 && c->rcap <= 1073741824 && c->rcount <= c->rcap;
+    requires each: \forall integer x; 0 <= x < c->nooo
+        ==> (c->ooo[x].len > 0 && ooo_end(c, x) <= rcv_wnd_l(c));
+    requires gaps: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1);
+    assigns c->ooo[0 .. 6], c->nooo;
+    ensures ranges: ranges_ok(c, c->nooo);
+    ensures next: \result <= rcv_wnd_l(c);
+    ensures fewer: c->nooo + (\result > 0 ? 1 : 0) <= \old(c->nooo);
+    ensures last: last_end(c, c->nooo) <= \old(last_end(c, c->nooo)); */
+static uint32_t ooo_take_first(struct tcpsm_conn *c)
+{
+    uint32_t n = 0;
+    if (c->nooo > 0 && c->ooo[0].off == 0) {
+        n = c->ooo[0].len;
+        ooo_drop_first(c);
+        /*@ assert t_each: \forall integer x; 0 <= x < c->nooo ==> range_ok(c, x); */
+        /*@ assert t_gaps: \forall integer x; 0 < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1); */
+        /*@ assert t_last: last_end(c, c->nooo) <= \at(last_end(c, c->nooo), Pre); */
+    }
+    return n;
+}
+
+/* The held PUSH and FIN marks, offsets from the old RCV.NXT, after
+ * RCV.NXT (and rcount, from before) moved n. */
+/*@ requires mem: \valid(c);
+    requires n: 0 < n && c->rcount == before + n && c->rcount <= c->rcap;
+    requires push: c->rpush <= before;
+    requires psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c) + n);
+    requires fin: c->ooo_fin != 0 ==> c->ooo_fin_off < rcv_wnd_l(c) + n;
+    assigns c->rpush, c->ooo_psh, c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
+    ensures push: c->rpush <= c->rcount;
+    ensures psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c));
+    ensures fin: c->ooo_fin != 0
+        ==> (\old(c->ooo_fin) != 0 && c->ooo_fin_off < rcv_wnd_l(c)
+             && c->ooo_fin_off + n == \old(c->ooo_fin_off)); */
+static void marks_shift(struct tcpsm_conn *c, uint32_t n, uint32_t before)
+{
+    if (c->ooo_psh) {              /* a held PUSH point is now in order */
+        if (c->ooo_psh_off <= n) {
+            c->rpush = before + c->ooo_psh_off;
+            c->ooo_psh = false;
+        } else {
+            c->ooo_psh_off -= n;
+        }
+    }
+    if (c->ooo_fin) {
+        if (c->ooo_fin_off < n)
+            c->ooo_fin = false;     /* data claimed to follow the FIN: forget it */
+        else
+            c->ooo_fin_off -= n;
+    }
+}
+
+/* n more bytes are in order: take them; return how many held bytes are
+ * in order after them (0: none). */
+/*@ requires mem: \valid(c);
+    requires ok: recv_ok0(c);
+    requires n: 0 < n && c->rcount + n <= c->rcap;
+    assigns c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush, c->ooo_psh,
+            c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
+    ensures ok: recv_ok0(c);
+    ensures next: c->rcount + \result <= c->rcap;
+    ensures took: c->rcount == \old(c->rcount) + n;
+    ensures nxt: c->rcv_nxt == seq_add_l(\old(c->rcv_nxt), n);
+    ensures fewer: c->nooo + (\result > 0 ? 1 : 0) <= \old(c->nooo); */
+static uint32_t rcv_step(struct tcpsm_conn *c, uint32_t n)
+{
+    uint32_t before = c->rcount;
+    c->rcount += n;
+    c->rcv_nxt = seq_add(c->rcv_nxt, n);
+    ooo_shift(c, n);
+    marks_shift(c, n, before);
+    /*@ assert s_fin: c->ooo_fin != 0 ==> c->ooo_fin_off >= last_end(c, c->nooo); */
+    return ooo_take_first(c);
+}
+
 /* Deliver n in-order bytes, then what became contiguous (reasm.h). */
 void tcpsm_rcv_advance(struct tcpsm_conn *c, uint32_t n)
 {
-    /*@ loop invariant ring: c->rcap <= 1073741824 && c->rcount + n <= c->rcap
-                             && c->rpush <= c->rcount && c->nooo <= 8;
-        loop invariant ranges: ranges_ok(c, c->nooo);
-        loop invariant fin: c->ooo_fin != 0 ==> (c->ooo_fin_off < rcv_wnd_l(c)
-                                                 && c->ooo_fin_off >= last_end(c, c->nooo));
-        loop invariant psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c));
+    /*@ loop invariant ok: recv_ok0(c);
+        loop invariant room: c->rcount + n <= c->rcap;
         loop invariant grows: \at(c->rcount, Pre) + \at(n, Pre) <= c->rcount + n;
         loop invariant delivery: \at(c->rcount, Pre) <= c->rcount
                                  && c->rcount - \at(c->rcount, Pre) == seq_sub_l(c->rcv_nxt, \at(c->rcv_nxt, Pre));
         loop assigns n, c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush, c->ooo_psh,
                      c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
         loop variant c->nooo + (n > 0 ? 1 : 0); */
-    while (n > 0) {
-        uint32_t i, w = 0, before = c->rcount;
-        c->rcount += n;
-        c->rcv_nxt = seq_add(c->rcv_nxt, n);
-        /*@ loop invariant 0 <= w <= i <= c->nooo;
-            loop invariant done: \forall integer x; 0 <= x < w
-                ==> (c->ooo[x].len > 0 && c->ooo[x].off + c->ooo[x].len <= rcv_wnd_l(c));
-            loop invariant done_gaps: \forall integer x; 0 < x < w ==> c->ooo[x].off > ooo_end(c, x - 1);
-            loop invariant link: w > 0 && i < c->nooo ==> ooo_end(c, w - 1) + n < c->ooo[i].off;
-            loop invariant below: w > 0 ==> ooo_end(c, w - 1) + n <= \at(last_end(c, c->nooo), LoopEntry);
-            loop invariant todo: \forall integer x; i <= x < c->nooo
-                ==> (c->ooo[x].len > 0 && c->ooo[x].off > 0
-                     && c->ooo[x].off + c->ooo[x].len <= rcv_wnd_l(c) + n
-                     && c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
-                     && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
-            loop invariant todo_gaps: \forall integer x; i < x < c->nooo ==> c->ooo[x].off > ooo_end(c, x - 1);
-            loop assigns i, w, c->ooo[0 .. 7];
-            loop variant c->nooo - i; */
-        for (i = 0; i < c->nooo; i++) {
-            struct tcpsm_range r = c->ooo[i];
-            if (r.off + r.len <= n)
-                continue;               /* wholly delivered: duplicates dropped */
-            if (r.off < n) {
-                r.len -= n - r.off;
-                r.off = 0;
-            } else {
-                r.off -= n;
-            }
-            c->ooo[w++] = r;
-        }
-        c->nooo = (uint8_t)w;
-        if (c->ooo_psh) {              /* a held PUSH point is now in order */
-            if (c->ooo_psh_off <= n) {
-                c->rpush = before + c->ooo_psh_off;
-                c->ooo_psh = false;
-            } else {
-                c->ooo_psh_off -= n;
-            }
-        }
-        if (c->ooo_fin) {
-            if (c->ooo_fin_off < n)
-                c->ooo_fin = false;     /* data claimed to follow the FIN: forget it */
-            else
-                c->ooo_fin_off -= n;
-        }
-        n = 0;
-        if (c->nooo > 0 && c->ooo[0].off == 0) {
-            n = c->ooo[0].len;
-            /*@ loop invariant 1 <= i <= c->nooo;
-                loop invariant moved: \forall integer x; 0 <= x < i - 1
-                    ==> (c->ooo[x].off == \at(c->ooo[x + 1].off, LoopEntry)
-                         && c->ooo[x].len == \at(c->ooo[x + 1].len, LoopEntry));
-                loop invariant still: \forall integer x; i - 1 <= x < 8
-                    ==> (c->ooo[x].off == \at(c->ooo[x].off, LoopEntry)
-                         && c->ooo[x].len == \at(c->ooo[x].len, LoopEntry));
-                loop assigns i, c->ooo[0 .. 6];
-                loop variant c->nooo - i; */
-            for (i = 1; i < c->nooo; i++)
-                c->ooo[i - 1u] = c->ooo[i];
-            c->nooo--;
-        }
-    }
+    while (n > 0)
+        n = rcv_step(c, n);
 }
