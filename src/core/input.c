@@ -668,7 +668,20 @@ static bool ack_check(struct tcpsm_conn *c, const struct call *k)
     ensures valid: valid_tcb(c);
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
-    ensures log: walk(c, \old(start(c))); */
+    ensures log: walk(c, \old(start(c)));
+    ensures snd_una_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> (c->snd_nxt == \old(c->snd_nxt)
+                                  && seq_sub_l(c->snd_una, \old(c->snd_una))
+                                     <= seq_sub_l(c->snd_nxt, \old(c->snd_una)));
+    ensures rcv_nxt_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt))
+                                 <= \old(c->rcap) - \old(c->rcount) + 1;
+    ensures delivery: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                      && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && \old(c->fin_rcvd) == 0
+                      ==> (c->rcount + (c->fin_rcvd != 0 ? 1 : 0)) - \old(c->rcount)
+                          == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
 static void seg_other(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
@@ -804,7 +817,7 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
 /* The segment's walk through 3.10.7, once tcpsm_input has checked the
  * arguments and the sockets (the call record lives here, so that
  * tcpsm_input's own post-state has no local to forget). */
-/*@ requires valid: valid_tcb(c) && c->nlog == 0;
+/*@ requires valid: valid_tcb(c);
     requires seg: \valid_read(seg) && seg->len <= 65535
                   && \separated(seg, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1));
     requires payload: seg->len > 0
@@ -816,11 +829,25 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     ensures ok: tcb_ok(c);
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
-    ensures log: walk(c, \old(c->state)); */
+    ensures log: walk(c, \old(c->state));
+    ensures snd_una_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> (c->snd_nxt == \old(c->snd_nxt)
+                                  && seq_sub_l(c->snd_una, \old(c->snd_una))
+                                     <= seq_sub_l(c->snd_nxt, \old(c->snd_una)));
+    ensures rcv_nxt_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt))
+                                 <= \old(c->rcap) - \old(c->rcount) + 1;
+    ensures delivery: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                      && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && \old(c->fin_rcvd) == 0
+                      ==> (c->rcount + (c->fin_rcvd != 0 ? 1 : 0)) - \old(c->rcount)
+                          == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
 static void input_walk(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
                        const uint8_t *payload)
 {
     struct call k = { 0 };
+    c->nlog = 0;                        /* the log of this call's steps */
     k.now = now;
     k.seg = seg;
     k.payload = payload;
@@ -840,6 +867,39 @@ static void input_walk(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_se
     }
 }
 
+/* The argument checks of tcpsm_input, each condition in a function of its
+ * own: as one condition of several ||, they multiplied the paths of
+ * tcpsm_input's goals. */
+/*@ requires valid: valid_tcb(c);
+    requires seg: seg == \null || \valid_read(seg);
+    assigns \nothing;
+    ensures def: \result <==> (seg != \null && (payload != \null || seg->len == 0)
+                               && seg->len <= 65535); */
+static bool input_args(const struct tcpsm_conn *c, const struct tcpsm_segment *seg,
+                       const uint8_t *payload)
+{
+    if (!call_ok(c) || seg == NULL)
+        return false;
+    if (payload == NULL && seg->len != 0)
+        return false;
+    return seg->len <= 0xFFFFu;
+}
+
+/* The segment is for this connection: its local socket, and the foreign
+ * one (LISTEN: what OPEN gave, which may be unspecified; CLOSED takes any). */
+/*@ requires \valid_read(c) && \valid_read(seg);
+    assigns \nothing; */
+static bool for_us(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    if (c->state == TCPSM_CLOSED)
+        return true;
+    if (!local_matches(&c->local, seg))
+        return false;
+    if (c->state == TCPSM_LISTEN)
+        return remote_matches(&c->open_remote, seg);
+    return remote_matches(&c->remote, seg);
+}
+
 /*@ requires valid: valid_tcb(c);
     requires seg: seg == \null || \valid_read(seg);
     requires apart: seg != \null
@@ -853,8 +913,8 @@ static void input_walk(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_se
     ensures valid: valid_tcb(c);
     ensures legal: \result == TCPSM_OK ==> chain(c, 0, \old(c->state));
     ensures error: \result != TCPSM_OK ==> *c == \old(*c);
-    // issue 3: while the connection stays synchronized (not yet proven:
-    // they need tcpsm_fire's frame, see fire() above)
+    // issue 3: while the connection stays synchronized (from input_walk's,
+    // that is seg_other's, clauses of the same names)
     ensures snd_una_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
                              && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
                              ==> (c->snd_nxt == \old(c->snd_nxt)
@@ -873,22 +933,13 @@ static void input_walk(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_se
 enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
                            const struct tcpsm_segment *seg, const uint8_t *payload)
 {
-    if (!call_ok(c) || seg == NULL || (payload == NULL && seg->len != 0) || seg->len > 0xFFFFu)
+    if (!input_args(c, seg, payload))
         return TCPSM_ERR_INVAL;
-    switch (c->state) {
-    case TCPSM_CLOSED:
-        break;
-    case TCPSM_LISTEN:
-        if (!local_matches(&c->local, seg) || !remote_matches(&c->open_remote, seg))
-            return TCPSM_ERR_NOT_FOR_US;
-        break;
-    default:
-        if (!local_matches(&c->local, seg) || !remote_matches(&c->remote, seg))
-            return TCPSM_ERR_NOT_FOR_US;
-        break;
-    }
-    c->nlog = 0;
+    if (!for_us(c, seg))
+        return TCPSM_ERR_NOT_FOR_US;
     input_walk(c, now, seg, payload);
+    /*@ assert mem: tcb_mem(c); */
+    /*@ assert ok: tcb_ok(c); */
     walk_is_chain(c);
     return TCPSM_OK;
 }
