@@ -6,6 +6,7 @@
 
 #include "conn_impl.h"
 #include "reasm.h"
+#include "../../proofs/frame.acsl"
 
 /* What the proof needs from the table is input_rows (proofs/rows.acsl),
  * required by tcpsm_input. */
@@ -398,6 +399,365 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
     }
 }
 
+/*@
+  // what a write into the receive ring or the reassembly leaves of the
+  // walk (state and log): each a uint8_t beside the ring's bytes
+  predicate log_kept{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->state, L1) == \at(c->state, L2) && \at(c->nlog, L1) == \at(c->nlog, L2)
+      && \at(c->log[0].from, L1) == \at(c->log[0].from, L2)
+      && \at(c->log[0].to, L1) == \at(c->log[0].to, L2)
+      && \at(c->log[1].from, L1) == \at(c->log[1].from, L2)
+      && \at(c->log[1].to, L1) == \at(c->log[1].to, L2)
+      && \at(c->log[2].from, L1) == \at(c->log[2].from, L2)
+      && \at(c->log[2].to, L1) == \at(c->log[2].to, L2)
+      && \at(c->log[3].from, L1) == \at(c->log[3].from, L2)
+      && \at(c->log[3].to, L1) == \at(c->log[3].to, L2);
+
+  // the states that take text (3.10.7.4 seventh)
+  predicate receiving_in(integer s) =
+      s == TCPSM_ESTABLISHED || s == TCPSM_FIN_WAIT_1 || s == TCPSM_FIN_WAIT_2;
+*/
+
+/* RFC 9293 3.10.7.4 sixth: RCV.UP <- max(RCV.UP, SEG.UP), when urg. */
+/*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg);
+    assigns c->rcv_up, c->rcv_urg;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c); */
+static void urg_seen(struct tcpsm_conn *c, const struct tcpsm_segment *seg, bool urg)
+{
+    uint32_t up;
+    if (!urg)
+        return;
+    up = seq_add(seg->seq, seg->urp);             /* RFC 9293 3.8.5 (MUST-62) */
+    if (!c->rcv_urg || seq_lt(c->rcv_up, up)) {   /* RCV.UP <- max(RCV.UP, SEG.UP) */
+        c->rcv_up = up;
+        c->rcv_urg = true;
+    }
+}
+
+/* The text at RCV.NXT into the ring, after the unread bytes; and what the
+ * write keeps (proofs/frame.acsl). */
+/*@ requires mem: tcb_mem(c);
+    requires ring: c->rcap <= 1073741824 && (c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0)
+                   && 0 < tlen && c->rcount + tlen <= c->rcap;
+    requires text: \valid_read(text + (0 .. tlen - 1))
+                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
+    assigns c->rbuf[0 .. c->rcap - 1];
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures seq: c->rcv_nxt == \old(c->rcv_nxt); */
+static void rbuf_put(struct tcpsm_conn *c, const uint8_t *text, uint32_t tlen)
+{
+    ring_put(c->rbuf, c->rcap, ring_pos(c->rhead, c->rcount, c->rcap), text, tlen);
+}
+
+/* tcpsm_ooo_store(), and what it keeps. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: recv_ok(c);
+    requires text: \valid_read(text + (0 .. tlen - 1))
+                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
+    requires win: 0 < off && 0 < tlen && off + tlen <= rcv_wnd_l(c);
+    assigns c->rbuf[0 .. c->rcap - 1], c->ooo[0 .. 7], c->nooo;
+    ensures ok: recv_ok(c);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures rcv: c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap) && c->rhead == \old(c->rhead)
+                 && c->rcount == \old(c->rcount) && c->rpush == \old(c->rpush)
+                 && c->rcv_nxt == \old(c->rcv_nxt);
+    ensures held: c->ooo_fin == \old(c->ooo_fin) && c->ooo_fin_off == \old(c->ooo_fin_off)
+                  && c->ooo_psh == \old(c->ooo_psh) && c->ooo_psh_off == \old(c->ooo_psh_off); */
+static void ooo_store_kept(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, uint32_t tlen)
+{
+    tcpsm_ooo_store(c, off, text, tlen);
+}
+
+/* tcpsm_rcv_advance(), and what it keeps. */
+/*@ requires mem: \valid(c);
+    requires ok: recv_ok(c);
+    requires n: c->rcount + n <= c->rcap;
+    assigns c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush, c->ooo_psh,
+            c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
+    ensures ok: recv_ok0(c);
+    ensures grows: \old(c->rcount) + n <= c->rcount;
+    ensures delivery: c->rcount - \old(c->rcount) == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt));
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures rcv: c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap) && c->rhead == \old(c->rhead); */
+static void advance_kept(struct tcpsm_conn *c, uint32_t n)
+{
+    tcpsm_rcv_advance(c, n);
+}
+
+/* RFC 9293 3.10.7.4 seventh: a PUSH with the text at RCV.NXT marks all
+ * the unread bytes as pushed. */
+/*@ requires \valid(c);
+    requires ok: recv_ok0(c);
+    assigns c->rpush;
+    ensures ok: recv_ok0(c);
+    ensures push: psh ==> c->rpush == c->rcount; */
+static void push_seen(struct tcpsm_conn *c, bool psh)
+{
+    if (psh)
+        c->rpush = c->rcount;   /* RFC 9293 3.10.7.4 seventh: PUSH seen */
+}
+
+/* A PUSH with held text is remembered until the gap fills (its end, from
+ * RCV.NXT, is end). */
+/*@ requires \valid(c);
+    requires ok: recv_ok(c);
+    requires end: 0 < end <= rcv_wnd_l(c);
+    assigns c->ooo_psh, c->ooo_psh_off;
+    ensures ok: recv_ok(c); */
+static void psh_held(struct tcpsm_conn *c, bool psh, uint32_t end)
+{
+    if (psh && (!c->ooo_psh || end > c->ooo_psh_off)) {
+        c->ooo_psh = true;      /* remember the PUSH until the gap fills */
+        c->ooo_psh_off = end;
+    }
+}
+
+/* 3.10.7.4 seventh, text at RCV.NXT: into the ring, then whatever held
+ * text has become contiguous. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok(c);
+    requires st: receiving_in(c->state);
+    requires text: \valid_read(text + (0 .. tlen - 1))
+                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
+    requires win: 0 < tlen <= rcv_wnd_l(c);
+    assigns c->rbuf[0 .. c->rcap - 1], c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush,
+            c->ooo_psh, c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off;
+    ensures ok: tcb_ok0(c);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures kept: c->rbuf == \old(c->rbuf);
+    ensures grows: \old(c->rcount) + tlen <= c->rcount;
+    ensures delivery: c->rcount - \old(c->rcount) == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
+static void text_in_order(struct tcpsm_conn *c, const uint8_t *text, uint32_t tlen, bool psh)
+{
+    rbuf_put(c, text, tlen);
+    /*@ assert ok: tcb_ok(c); */
+    advance_kept(c, tlen);
+    /*@ assert send: send_ok(c); */
+    /*@ assert flags: flags_ok(c) && timers_ok(c); */
+    /*@ assert rest: config_ok(c) && peer_ok(c) && c->snd_mss != 0; */
+    push_seen(c, psh);
+    /*@ assert shape: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0)
+                      && 0 <= c->state < TCPSM_NSTATES; */
+}
+
+/* 3.10.7.4 seventh, text beyond RCV.NXT (SHLD-31): held until the gap
+ * before it fills, with its PUSH. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok(c);
+    requires st: receiving_in(c->state);
+    requires text: \valid_read(text + (0 .. tlen - 1))
+                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
+    requires win: 0 < off && 0 < tlen && off + tlen <= rcv_wnd_l(c);
+    assigns c->rbuf[0 .. c->rcap - 1], c->ooo[0 .. 7], c->nooo, c->ooo_psh, c->ooo_psh_off;
+    ensures ok: tcb_ok(c);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures rcv: c->rbuf == \old(c->rbuf) && c->rcount == \old(c->rcount)
+                 && c->rcv_nxt == \old(c->rcv_nxt); */
+static void text_held(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, uint32_t tlen, bool psh)
+{
+    ooo_store_kept(c, off, text, tlen);
+    /*@ assert send: send_ok(c); */
+    /*@ assert flags: flags_ok(c) && timers_ok(c); */
+    /*@ assert rest: config_ok(c) && peer_ok(c) && c->snd_mss != 0; */
+    psh_held(c, psh, off + tlen);
+    /*@ assert shape: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0)
+                      && 0 <= c->state < TCPSM_NSTATES; */
+}
+
+/* 3.10.7.4 seventh for the trimmed text (tlen > 0, the peer's FIN not in). */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok(c);
+    requires st: receiving_in(c->state) && c->fin_rcvd == 0;
+    requires text: \valid_read(text + (0 .. tlen - 1))
+                   && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1));
+    requires win: 0 < tlen && seq_sub_l(seq, c->rcv_nxt) + tlen <= rcv_wnd_l(c);
+    assigns c->rbuf[0 .. c->rcap - 1], c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush,
+            c->ooo_psh, c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off, c->ack_now;
+    ensures ok: tcb_ok0(c);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures kept: c->rbuf == \old(c->rbuf);
+    ensures delivery: c->rcount - \old(c->rcount) == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt));
+    ensures fin_win: seq_sub_l(seq, \old(c->rcv_nxt)) + tlen < \old(rcv_wnd_l(c))
+                     && seq_lt_l(c->rcv_nxt, seq_add_l(seq, tlen))
+                     ==> (c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)); */
+static void take_text(struct tcpsm_conn *c, uint32_t seq, const uint8_t *text, uint32_t tlen, bool psh)
+{
+    uint32_t off = seq_sub(seq, c->rcv_nxt);
+    if (off == 0)
+        text_in_order(c, text, tlen, psh);
+    else
+        text_held(c, off, text, tlen, psh);  /* SHLD-31: hold for later */
+    c->ack_now = true;              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+}
+
+/* No held text may follow a FIN held at off: drop the ranges from off on,
+ * cut the last one at off. */
+/*@ requires \valid(c);
+    requires ok: c->nooo <= 8 && ranges_ok(c, c->nooo);
+    requires off: 0 < off;
+    assigns c->nooo, c->ooo[0 .. 7];
+    ensures ok: ranges_ok(c, c->nooo);
+    ensures end: last_end(c, c->nooo) <= off;
+    ensures fewer: c->nooo <= \old(c->nooo); */
+static void cut_after(struct tcpsm_conn *c, uint32_t off)
+{
+    /*@ loop invariant 0 <= c->nooo <= \at(c->nooo, LoopEntry);
+        loop invariant ok: ranges_ok(c, c->nooo);
+        loop assigns c->nooo;
+        loop variant c->nooo; */
+    while (c->nooo > 0 && c->ooo[c->nooo - 1u].off >= off)
+        c->nooo--;          /* nothing may follow the FIN */
+    /*@ assert before: c->nooo > 0 ==> c->ooo[c->nooo - 1].off < off; */
+    if (c->nooo > 0 && c->ooo[c->nooo - 1u].off + c->ooo[c->nooo - 1u].len > off) {
+        /*@ ghost uint8_t n = c->nooo; */
+        c->ooo[c->nooo - 1u].len = off - c->ooo[c->nooo - 1u].off;
+        /*@ assert same: \forall integer i; 0 <= i < n - 1
+                ==> (c->ooo[i].off == \at(c->ooo[i].off, Pre) && c->ooo[i].len == \at(c->ooo[i].len, Pre)); */
+        /*@ assert last: range_ok(c, n - 1) && ooo_end(c, n - 1) == off; */
+    }
+}
+
+/* 3.10.7.4 eighth, a FIN beyond RCV.NXT (SHLD-31): it waits for the gap,
+ * and no held text may follow it. */
+/*@ requires \valid(c);
+    requires ok: recv_ok0(c);
+    requires off: 0 < off < rcv_wnd_l(c);
+    assigns c->ooo_fin, c->ooo_fin_off, c->nooo, c->ooo[0 .. 7];
+    ensures ok: recv_ok0(c);
+    ensures due: c->ooo_fin != 0 && c->ooo_fin_off == 0
+                 ==> (\old(c->ooo_fin) != 0 && \old(c->ooo_fin_off) == 0);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c); */
+static void hold_fin(struct tcpsm_conn *c, uint32_t off)
+{
+    if (!c->ooo_fin || off < c->ooo_fin_off) {
+        c->ooo_fin = true;      /* SHLD-31: the FIN waits for the gap */
+        c->ooo_fin_off = off;
+        cut_after(c, off);
+    }
+}
+
+/* 3.10.7.4 seventh, when open (a state that takes text, the peer's FIN
+ * not in yet). */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok(c);
+    requires open: open <==> (receiving_in(c->state) && c->fin_rcvd == 0);
+    requires text: tlen > 0 ==> (\valid_read(text + (0 .. tlen - 1))
+                                 && \separated(text + (0 .. tlen - 1), c, c->rbuf + (0 .. c->rcap - 1)));
+    requires win: tlen > 0 ==> seq_sub_l(seq, c->rcv_nxt) + tlen <= rcv_wnd_l(c);
+    assigns c->rbuf[0 .. c->rcap - 1], c->rcount, c->rcv_nxt, c->ooo[0 .. 7], c->nooo, c->rpush,
+            c->ooo_psh, c->ooo_psh_off, c->ooo_fin, c->ooo_fin_off, c->ack_now;
+    ensures ok: tcb_ok0(c);
+    ensures due: c->ooo_fin != 0 && c->ooo_fin_off == 0 ==> c->fin_rcvd == 0;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures kept: c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures delivery: c->rcount - \old(c->rcount) == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt));
+    ensures fin_win: seq_sub_l(seq, \old(c->rcv_nxt)) + tlen < \old(rcv_wnd_l(c))
+                     && seq_lt_l(c->rcv_nxt, seq_add_l(seq, tlen))
+                     ==> (c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)); */
+static void seventh(struct tcpsm_conn *c, uint32_t seq, const uint8_t *text, uint32_t tlen, bool psh,
+                    bool open)
+{
+    if (tlen > 0 && open)
+        take_text(c, seq, text, tlen, psh);
+}
+
+/* 3.10.7.4 eighth, a FIN beyond RCV.NXT, when hold. */
+/*@ requires mem: \valid(c);
+    requires ok: tcb_ok0(c);
+    requires due: c->ooo_fin != 0 && c->ooo_fin_off == 0 ==> c->fin_rcvd == 0;
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires hold: hold ==> (seq_lt_l(c->rcv_nxt, fin_seq)
+                             && seq_sub_l(fin_seq, c->rcv_nxt) < rcv_wnd_l(c));
+    assigns c->ooo_fin, c->ooo_fin_off, c->nooo, c->ooo[0 .. 7], c->ack_now;
+    ensures ok: tcb_ok0(c);
+    ensures due: c->ooo_fin != 0 && c->ooo_fin_off == 0 ==> c->fin_rcvd == 0;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c); */
+static void fin_beyond(struct tcpsm_conn *c, uint32_t fin_seq, bool hold)
+{
+    if (hold) {
+        hold_fin(c, seq_sub(fin_seq, c->rcv_nxt));   /* SHLD-31: the FIN waits for the gap */
+        /*@ assert send: send_ok(c); */
+        /*@ assert flags: flags_ok(c) && timers_ok(c); */
+        /*@ assert rest: config_ok(c) && peer_ok(c) && c->snd_mss != 0; */
+        c->ack_now = true;
+    }
+}
+
+/* 3.10.7.4 eighth, but for a FIN at RCV.NXT: a FIN beyond it is held
+ * (when hold), and a held FIN whose gap has filled is taken. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok0(c);
+    requires due: c->ooo_fin != 0 && c->ooo_fin_off == 0 ==> c->fin_rcvd == 0;
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING;
+    requires call: seg_call(c, k);
+    requires hold: hold ==> (seq_lt_l(c->rcv_nxt, fin_seq)
+                             && seq_sub_l(fin_seq, c->rcv_nxt) < rcv_wnd_l(c));
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    requires table: fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1; */
+static void fin_rest(struct tcpsm_conn *c, const struct call *k, uint32_t fin_seq, bool hold)
+{
+    fin_beyond(c, fin_seq, hold);
+    /*@ assert mem: tcb_mem(c) && seg_call(c, k); */
+    /*@ assert log: c->nlog == \at(c->nlog, Pre) && walk(c, \at(start(c), Pre)); */
+    if (c->ooo_fin && c->ooo_fin_off == 0 && !c->fin_rcvd) {
+        take_fin(c, k);             /* the gap before a held FIN has filled */
+    } else {
+        /*@ assert ok: tcb_ok(c); */
+    }
+}
+
+/* 3.10.7.4 eighth, the FIN bit, its sequence number fin_seq. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok0(c);
+    requires due: c->ooo_fin != 0 && c->ooo_fin_off == 0 ==> c->fin_rcvd == 0;
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING;
+    requires call: seg_call(c, k);
+    requires hold: fin && open && seq_lt_l(c->rcv_nxt, fin_seq)
+                   ==> seq_sub_l(fin_seq, c->rcv_nxt) < rcv_wnd_l(c);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    requires table: fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1; */
+static void eighth(struct tcpsm_conn *c, const struct call *k, uint32_t fin_seq, bool fin, bool open)
+{
+    if (fin && fin_seq == c->rcv_nxt)
+        take_fin(c, k);                 /* RFC 9293 3.10.7.4 eighth (or a further FIN) */
+    else
+        fin_rest(c, k, fin_seq, fin && open && seq_gt(fin_seq, c->rcv_nxt));
+}
+
 /* Steps six to eight of 3.10.7.4 for the trimmed segment. */
 /*@ requires mem: tcb_mem(c);
     requires ok: tcb_ok(c);
@@ -421,63 +781,62 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
     const struct tcpsm_segment *seg = k->seg;
     bool receiving = c->state == TCPSM_ESTABLISHED || c->state == TCPSM_FIN_WAIT_1
                      || c->state == TCPSM_FIN_WAIT_2;
+    bool open = receiving && !c->fin_rcvd;
+    uint32_t fin_seq;
 
     /* Sixth, the URG bit (ignored once the peer's FIN is in) */
-    if ((seg->flags & TCPSM_URG) && receiving && !c->fin_rcvd) {
-        uint32_t up = seq_add(seg->seq, seg->urp);     /* RFC 9293 3.8.5 (MUST-62) */
-        if (!c->rcv_urg || seq_lt(c->rcv_up, up)) {   /* RCV.UP <- max(RCV.UP, SEG.UP) */
-            c->rcv_up = up;
-            c->rcv_urg = true;
-        }
-    }
+    urg_seen(c, seg, (seg->flags & TCPSM_URG) && open);
+    /*@ assert urg_ok: tcb_ok(c); */
 
     /* Seventh, the segment text */
-    if (tlen > 0 && receiving && !c->fin_rcvd) {
-        uint32_t off = seq_sub(seq, c->rcv_nxt);
-        if (off == 0) {
-            ring_put(c->rbuf, c->rcap, ring_pos(c->rhead, c->rcount, c->rcap), text, tlen);
-            tcpsm_rcv_advance(c, tlen);
-            if (seg->flags & TCPSM_PSH)
-                c->rpush = c->rcount;   /* RFC 9293 3.10.7.4 seventh: PUSH seen */
-        } else {
-            tcpsm_ooo_store(c, off, text, tlen);  /* SHLD-31: hold for later */
-            if ((seg->flags & TCPSM_PSH) && (!c->ooo_psh || off + tlen > c->ooo_psh_off)) {
-                c->ooo_psh = true;      /* remember the PUSH until the gap fills */
-                c->ooo_psh_off = off + tlen;
-            }
-        }
-        c->ack_now = true;              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
-    }
-    /*@ assert text_done: tcb_ok0(c) && c->state == \at(c->state, Pre) && c->nlog == \at(c->nlog, Pre)
-                          && walk(c, \at(start(c), Pre)); */
+    seventh(c, seq, text, tlen, (seg->flags & TCPSM_PSH) != 0, open);
+    /*@ assert done_ok: tcb_ok0(c); */
+    /*@ assert done_mem: tcb_mem(c); */
+    /*@ assert done_call: seg_call(c, k); */
+    /*@ assert done_st: c->state == \at(c->state, Pre) && c->nlog == \at(c->nlog, Pre); */
+    /*@ assert done_log: walk(c, \at(start(c), Pre)); */
+
+    /*@ assert done_kept: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
+                          && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
 
     /* Eighth, the FIN bit (never in CLOSED, LISTEN, SYN-SENT) */
-    if (fin && !c->fin_rcvd) {
-        uint32_t fin_seq = seq_add(seq, tlen);
-        if (fin_seq == c->rcv_nxt) {
-            take_fin(c, k);
-        } else if (receiving && seq_gt(fin_seq, c->rcv_nxt)) {
-            uint32_t off = seq_sub(fin_seq, c->rcv_nxt);
-            if (!c->ooo_fin || off < c->ooo_fin_off) {
-                c->ooo_fin = true;      /* SHLD-31: the FIN waits for the gap */
-                c->ooo_fin_off = off;
-                /*@ loop invariant 0 <= c->nooo <= \at(c->nooo, LoopEntry);
-                    loop invariant after: \forall integer x; c->nooo <= x < \at(c->nooo, LoopEntry)
-                                          ==> c->ooo[x].off >= off;
-                    loop assigns c->nooo;
-                    loop variant c->nooo; */
-                while (c->nooo > 0 && c->ooo[c->nooo - 1u].off >= off)
-                    c->nooo--;          /* nothing may follow the FIN */
-                if (c->nooo > 0 && c->ooo[c->nooo - 1u].off + c->ooo[c->nooo - 1u].len > off)
-                    c->ooo[c->nooo - 1u].len = off - c->ooo[c->nooo - 1u].off;
-            }
-            c->ack_now = true;
-        }
-    } else if (fin && seq_add(seq, tlen) == c->rcv_nxt) {
-        take_fin(c, k);                 /* RFC 9293 3.10.7.4 eighth: a further FIN */
-    }
-    if (c->ooo_fin && c->ooo_fin_off == 0 && !c->fin_rcvd)
-        take_fin(c, k);                 /* the gap before a held FIN has filled */
+    fin_seq = seq_add(seq, tlen);
+    /*@ assert hold: fin && open && seq_lt_l(c->rcv_nxt, fin_seq)
+                     ==> seq_sub_l(fin_seq, c->rcv_nxt) < rcv_wnd_l(c); */
+    eighth(c, k, fin_seq, fin, open);
+}
+
+/* RFC 9293 3.10.7.3 fourth: our SYN is acknowledged by the peer's SYN:
+ * RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ, SND.UNA <- SEG.ACK, and the row to
+ * ESTABLISHED. */
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_SYN_SENT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: syn_sent_rows;
+    requires ack: seq_lt_l(c->snd_una, k->seg->ack) && seq_le_l(k->seg->ack, c->snd_nxt);
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures st: c->state == TCPSM_ESTABLISHED;
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog == 1; */
+static void syn_sent_established(struct tcpsm_conn *c, const struct call *k)
+{
+    const struct tcpsm_segment *seg = k->seg;
+    c->irs = seg->seq;
+    c->rcv_nxt = seq_add(seg->seq, 1u);
+    tcpsm_take_mss(c, seg);
+    /*@ assert est_recv0: recv_ok(c) && config_ok(c) && c->snd_mss != 0; */
+    ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
+    /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est_flags: flags_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est_timers: timers_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est_recv: recv_ok(c); */
+    /*@ assert est_cfg: config_ok(c) && c->snd_mss != 0; */
+    /*@ assert est_rest: recv_ok(c) && config_ok(c) && c->snd_mss != 0
+                         && peer_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+    fire_to(c, k, TCPSM_EV_SEG_SYN_ACK) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
 }
 
 /* 3.10.7.3, SYN-SENT. */
@@ -520,17 +879,7 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
         return;
     /* RFC 9293 3.10.7.3 fourth */
     if (ack_ok) {
-        c->irs = seg->seq;
-        c->rcv_nxt = seq_add(seg->seq, 1u);
-        tcpsm_take_mss(c, seg);
-        ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
-        /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est_flags: flags_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est_timers: timers_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est_rest: recv_ok(c) && config_ok(c) && c->snd_mss != 0
-                             && peer_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
-        fire_to(c, k, TCPSM_EV_SEG_SYN_ACK) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
+        syn_sent_established(c, k);
         /* other controls or text: continue at the sixth step (URG), with
          * the text trimmed to the receive window */
         tlen = min32(seg->len, rcv_wnd(c));
