@@ -806,6 +806,20 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
     eighth(c, k, fin_seq, fin, open);
 }
 
+/* RFC 9293 3.10.7.3 fourth: RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ, and the
+ * peer's MSS. */
+/*@ requires mem: \valid(c) && \valid_read(seg) && \separated(c, seg);
+    requires ok: recv_ok(c) && config_ok(c);
+    assigns c->irs, c->rcv_nxt, c->snd_mss;
+    ensures ok: recv_ok(c) && config_ok(c);
+    ensures mss: c->snd_mss != 0; */
+static void syn_seen(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    c->irs = seg->seq;
+    c->rcv_nxt = seq_add(seg->seq, 1u);
+    tcpsm_take_mss(c, seg);
+}
+
 /* RFC 9293 3.10.7.3 fourth: our SYN is acknowledged by the peer's SYN:
  * RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ, SND.UNA <- SEG.ACK, and the row to
  * ESTABLISHED. */
@@ -823,9 +837,7 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
 static void syn_sent_established(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
-    c->irs = seg->seq;
-    c->rcv_nxt = seq_add(seg->seq, 1u);
-    tcpsm_take_mss(c, seg);
+    syn_seen(c, seg);
     /*@ assert est_recv0: recv_ok(c) && config_ok(c) && c->snd_mss != 0; */
     ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
     /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
@@ -837,6 +849,63 @@ static void syn_sent_established(struct tcpsm_conn *c, const struct call *k)
                          && peer_ok_in(c, TCPSM_ESTABLISHED); */
     /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
     fire_to(c, k, TCPSM_EV_SEG_SYN_ACK) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
+}
+
+/* 3.10.7.3, SYN-SENT: what the segment does (no row: TCPSM_NEVENTS;
+ * SS_RST_IGNORED: a RST without an acceptable ACK, counted). */
+#define SS_RST_IGNORED (TCPSM_NEVENTS + 1u)
+/*@ requires \valid_read(c) && \valid_read(seg);
+    assigns \nothing;
+    ensures ev: \result == TCPSM_EV_SEG_BAD_ACK || \result == TCPSM_EV_SEG_RST
+                || \result == TCPSM_EV_SEG_SECURITY || \result == TCPSM_EV_SEG_SYN
+                || \result == TCPSM_EV_SEG_SYN_ACK || \result == TCPSM_NEVENTS
+                || \result == TCPSM_NEVENTS + 1;
+    ensures ack: \result == TCPSM_EV_SEG_SYN_ACK
+                 ==> (seq_lt_l(c->snd_una, seg->ack) && seq_le_l(seg->ack, c->snd_nxt)); */
+static unsigned syn_sent_event(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    bool ack_ok = false;
+    if (seg->flags & TCPSM_ACK) {       /* RFC 9293 3.10.7.3 first */
+        if (seq_le(seg->ack, c->iss) || seq_gt(seg->ack, c->snd_nxt))
+            return (seg->flags & TCPSM_RST) ? TCPSM_NEVENTS
+                                            : TCPSM_EV_SEG_BAD_ACK;  /* <SEQ=SEG.ACK><CTL=RST> */
+        ack_ok = seq_lt(c->snd_una, seg->ack) && seq_le(seg->ack, c->snd_nxt);
+    }
+    if (seg->flags & TCPSM_RST)         /* RFC 9293 3.10.7.3 second */
+        /* RCV.NXT is not known before the SYN: the acceptable ACK (exactly
+         * SND.NXT here) is what authenticates the RST. */
+        return ack_ok ? TCPSM_EV_SEG_RST : SS_RST_IGNORED;   /* "connection reset" */
+    if (seg->compartment != c->compartment)    /* RFC 9293 3.10.7.3 third */
+        return TCPSM_EV_SEG_SECURITY;
+    if (!(seg->flags & TCPSM_SYN))     /* RFC 9293 3.10.7.3 fifth */
+        return TCPSM_NEVENTS;
+    /* RFC 9293 3.10.7.3 fourth */
+    return ack_ok ? TCPSM_EV_SEG_SYN_ACK
+                  : TCPSM_EV_SEG_SYN;   /* simultaneous open (MUST-10) */
+}
+
+/* RFC 9293 3.10.7.3 fourth, our SYN acknowledged: to ESTABLISHED, then
+ * other controls or text: continue at the sixth step (URG), with the text
+ * trimmed to the receive window. */
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_SYN_SENT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: syn_sent_rows && fin_rows;
+    requires ack: seq_lt_l(c->snd_una, k->seg->ack) && seq_le_l(k->seg->ack, c->snd_nxt);
+    assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))); */
+static void syn_sent_synack(struct tcpsm_conn *c, const struct call *k)
+{
+    const struct tcpsm_segment *seg = k->seg;
+    uint32_t tlen;
+    bool fin;
+    syn_sent_established(c, k);
+    tlen = min32(seg->len, rcv_wnd(c));
+    fin = (seg->flags & TCPSM_FIN) && seg->len < rcv_wnd(c);
+    continue_at_urg(c, k, c->rcv_nxt, k->payload, tlen, fin);
 }
 
 /* 3.10.7.3, SYN-SENT. */
@@ -851,43 +920,13 @@ static void syn_sent_established(struct tcpsm_conn *c, const struct call *k)
     ensures log: walk(c, \old(start(c))); */
 static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
 {
-    const struct tcpsm_segment *seg = k->seg;
-    bool ack_ok = false, fin;
-    uint32_t tlen;
-    if (seg->flags & TCPSM_ACK) {       /* RFC 9293 3.10.7.3 first */
-        if (seq_le(seg->ack, c->iss) || seq_gt(seg->ack, c->snd_nxt)) {
-            if (!(seg->flags & TCPSM_RST))
-                fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);    /* <SEQ=SEG.ACK><CTL=RST> */
-            return;
-        }
-        ack_ok = seq_lt(c->snd_una, seg->ack) && seq_le(seg->ack, c->snd_nxt);
-    }
-    if (seg->flags & TCPSM_RST) {       /* RFC 9293 3.10.7.3 second */
-        /* RCV.NXT is not known before the SYN: the acceptable ACK (exactly
-         * SND.NXT here) is what authenticates the RST. */
-        if (ack_ok)
-            fire_ok(c, k, TCPSM_EV_SEG_RST);            /* "connection reset" */
-        else
-            c->n_rst_ignored = sat_inc(c->n_rst_ignored);
-        return;
-    }
-    if (seg->compartment != c->compartment) {  /* RFC 9293 3.10.7.3 third */
-        fire_ok(c, k, TCPSM_EV_SEG_SECURITY);
-        return;
-    }
-    if (!(seg->flags & TCPSM_SYN))     /* RFC 9293 3.10.7.3 fifth */
-        return;
-    /* RFC 9293 3.10.7.3 fourth */
-    if (ack_ok) {
-        syn_sent_established(c, k);
-        /* other controls or text: continue at the sixth step (URG), with
-         * the text trimmed to the receive window */
-        tlen = min32(seg->len, rcv_wnd(c));
-        fin = (seg->flags & TCPSM_FIN) && seg->len < rcv_wnd(c);
-        continue_at_urg(c, k, c->rcv_nxt, k->payload, tlen, fin);
-        return;
-    }
-    fire_ok(c, k, TCPSM_EV_SEG_SYN);                    /* simultaneous open (MUST-10) */
+    unsigned event = syn_sent_event(c, k->seg);
+    if (event == TCPSM_EV_SEG_SYN_ACK)
+        syn_sent_synack(c, k);
+    else if (event == SS_RST_IGNORED)
+        c->n_rst_ignored = sat_inc(c->n_rst_ignored);
+    else if (event < TCPSM_NEVENTS)
+        fire_ok(c, k, event);
 }
 
 /*@ requires \valid_read(c) && \valid_read(seg) && seg->len <= 65535;
