@@ -820,6 +820,58 @@ static void syn_seen(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     tcpsm_take_mss(c, seg);
 }
 
+/* ack_advance, with the receive side it keeps (the out-of-order ranges'
+ * offsets and lengths as two goals: as one, ooo_kept, the provers time
+ * out). */
+/*@ requires mem: \valid(c);
+    requires ring: c->scap <= 1073741824 && c->scount <= c->scap
+                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
+    requires room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c);
+    requires fin: c->fin_acked != 0 ==> c->fin_sent != 0;
+    requires new: 0 < seq_sub_l(ack, c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
+    assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+    ensures una: c->snd_una == ack;
+    ensures ring: c->scount <= \old(c->scount)
+                  && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
+    ensures room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c);
+    ensures syn: c->syn_acked != 0;
+    ensures fin: (c->fin_acked != 0 ==> c->fin_sent != 0)
+                 && (\old(c->fin_acked) != 0 ==> c->fin_acked != 0);
+    ensures rtx: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt;
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ooo_off: \forall integer i; 0 <= i < 8 ==> c->ooo[i].off == \old(c->ooo[i].off);
+    ensures ooo_len: \forall integer i; 0 <= i < 8 ==> c->ooo[i].len == \old(c->ooo[i].len); */
+static void ack_advance_kept(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
+{
+    ack_advance(c, now, ack);
+}
+
+/* SND.UNA <- SEG.ACK in SYN-SENT, our SYN acknowledged: ack_advance, with
+ * what ESTABLISHED needs of the send side, the flags and the timers, and
+ * the receive side and the configuration it keeps (each a small goal
+ * here, where the only write is ack_advance's). */
+/*@ requires mem: \valid(c);
+    requires send: send_ok_in(c, TCPSM_SYN_SENT);
+    requires flags: flags_ok_in(c, TCPSM_SYN_SENT);
+    requires timers: timers_ok_in(c, TCPSM_SYN_SENT);
+    requires recv: recv_ok(c);
+    requires cfg: config_ok(c) && c->snd_mss != 0;
+    requires ack: seq_lt_l(c->snd_una, ack) && seq_le_l(ack, c->snd_nxt);
+    assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+    ensures send: send_ok_in(c, TCPSM_ESTABLISHED);
+    ensures flags: flags_ok_in(c, TCPSM_ESTABLISHED);
+    ensures timers: timers_ok_in(c, TCPSM_ESTABLISHED);
+    ensures recv: recv_ok(c);
+    ensures cfg: config_ok(c) && c->snd_mss != 0; */
+static void ack_of_syn(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
+{
+    ack_advance_kept(c, now, ack);
+    /*@ assert ooo: ooo_kept{Pre, Here}(c); */
+    /*@ assert ranges: ranges_ok(c, c->nooo); */
+}
+
 /* RFC 9293 3.10.7.3 fourth: our SYN is acknowledged by the peer's SYN:
  * RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ, SND.UNA <- SEG.ACK, and the row to
  * ESTABLISHED. */
@@ -833,21 +885,19 @@ static void syn_seen(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures st: c->state == TCPSM_ESTABLISHED;
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures rwin: \valid(c) && c->rcount <= c->rcap;
     ensures log: walk(c, \old(start(c))) && c->nlog == 1; */
 static void syn_sent_established(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
     syn_seen(c, seg);
-    /*@ assert est_recv0: recv_ok(c) && config_ok(c) && c->snd_mss != 0; */
-    ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
-    /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
-    /*@ assert est_flags: flags_ok_in(c, TCPSM_ESTABLISHED); */
-    /*@ assert est_timers: timers_ok_in(c, TCPSM_ESTABLISHED); */
-    /*@ assert est_recv: recv_ok(c); */
-    /*@ assert est_cfg: config_ok(c) && c->snd_mss != 0; */
-    /*@ assert est_rest: recv_ok(c) && config_ok(c) && c->snd_mss != 0
-                         && peer_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert ss_send: send_ok_in(c, TCPSM_SYN_SENT); */
+    /*@ assert ss_flags: flags_ok_in(c, TCPSM_SYN_SENT); */
+    /*@ assert ss_timers: timers_ok_in(c, TCPSM_SYN_SENT); */
+    ack_of_syn(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
+    /*@ assert est_peer: peer_ok_in(c, TCPSM_ESTABLISHED); */
     /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert rwin: c->rcount <= c->rcap; */
     fire_to(c, k, TCPSM_EV_SEG_SYN_ACK) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
 }
 
@@ -903,9 +953,23 @@ static void syn_sent_synack(struct tcpsm_conn *c, const struct call *k)
     uint32_t tlen;
     bool fin;
     syn_sent_established(c, k);
+    /*@ assert seg: k->seg == seg && k->payload == \at(k->payload, Pre); */
+    /*@ assert rec: k->rcap == 0 && k->got == \null && k->rflags == \null && k->accepted == \null; */
+    /*@ assert len: seg->len == \at(k->seg->len, Pre) && seg->len <= 65535; */
+    /*@ assert call: seg_call(c, k); */
     tlen = min32(seg->len, rcv_wnd(c));
     fin = (seg->flags & TCPSM_FIN) && seg->len < rcv_wnd(c);
     continue_at_urg(c, k, c->rcv_nxt, k->payload, tlen, fin);
+}
+
+/* 3.10.7.3 second, SYN-SENT: a RST without an acceptable ACK is dropped,
+ * counted. */
+/*@ requires valid: valid_tcb(c);
+    assigns c->n_rst_ignored;
+    ensures valid: valid_tcb(c); */
+static void rst_ignored(struct tcpsm_conn *c)
+{
+    c->n_rst_ignored = sat_inc(c->n_rst_ignored);
 }
 
 /* 3.10.7.3, SYN-SENT. */
@@ -924,7 +988,7 @@ static void seg_syn_sent(struct tcpsm_conn *c, const struct call *k)
     if (event == TCPSM_EV_SEG_SYN_ACK)
         syn_sent_synack(c, k);
     else if (event == SS_RST_IGNORED)
-        c->n_rst_ignored = sat_inc(c->n_rst_ignored);
+        rst_ignored(c);
     else if (event < TCPSM_NEVENTS)
         fire_ok(c, k, event);
 }
