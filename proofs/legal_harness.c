@@ -105,6 +105,7 @@
   // proofs/rows.acsl: the engine proves its entry points from these facts
   // (`requires table:`), this proves them of spec/transitions.def
   lemma input_rows_hold: input_rows;
+  lemma seq_rows_hold: seq_rows;
   lemma user_rows_hold: user_rows;
   lemma timers_rows_hold: timers_rows;
 */
