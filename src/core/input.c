@@ -283,7 +283,16 @@ static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wn
                  && (\old(c->fin_acked) != 0 ==> c->fin_acked != 0);
     ensures rtx: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt;
     ensures fin_done: c->fin_acked != 0 && \old(c->fin_acked) == 0
-                      ==> (c->snd_una == c->snd_nxt && c->scount == 0); */
+                      ==> (c->snd_una == c->snd_nxt && c->scount == 0);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures cfg: c->cfg.mss == \old(c->cfg.mss) && c->cfg.rto_initial_us == \old(c->cfg.rto_initial_us)
+                 && c->cfg.rto_max_us == \old(c->cfg.rto_max_us)
+                 && c->cfg.msl_us == \old(c->cfg.msl_us) && c->nlog == \old(c->nlog)
+                 && c->nreply == \old(c->nreply) && c->snd_mss == \old(c->snd_mss);
+    ensures flg: c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                 && c->fin_rcvd == \old(c->fin_rcvd) && c->state == \old(c->state)
+                 && c->t_2msl == \old(c->t_2msl) && c->snd_nxt == \old(c->snd_nxt); */
 static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
 {
     uint32_t n = seq_sub(ack, c->snd_una);
@@ -1038,15 +1047,324 @@ static void window_update(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     }
 }
 
+/* RFC 9293 3.10.7.4 fifth, SYN-RECEIVED: "If SND.UNA < SEG.ACK =< SND.NXT,
+ * then enter ESTABLISHED state and continue processing"; otherwise
+ * <SEQ=SEG.ACK><CTL=RST>.  SND.UNA advances before the row, so that the
+ * row starts from a TCB valid in ESTABLISHED (the action only records the
+ * window).  True when the segment goes on. */
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_SYN_RECEIVED;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: early_rows(TCPSM_SYN_RECEIVED) && ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= 1;
+    ensures est: \result != 0
+                 ==> (c->state == TCPSM_ESTABLISHED && c->snd_una == \old(k->seg->ack)
+                      && c->snd_nxt == \old(c->snd_nxt)
+                      && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                      && c->fin_rcvd == \old(c->fin_rcvd)); */
+static bool syn_rcvd_ack(struct tcpsm_conn *c, const struct call *k)
+{
+    const struct tcpsm_segment *seg = k->seg;
+    if (!(seq_lt(c->snd_una, seg->ack) && seq_le(seg->ack, c->snd_nxt))) {
+        fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);        /* <SEQ=SEG.ACK><CTL=RST> */
+        return false;
+    }
+    ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
+    /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est_flags: flags_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est_timers: timers_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est_len: c->rcap <= 1073741824 && c->rcount <= c->rcap
+                        && (c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0)
+                        && c->rpush <= c->rcount && c->nooo <= 8; */
+    /*@ assert est_ooo: ranges_ok(c, c->nooo); */
+    /*@ assert est_fin: c->ooo_fin != 0 ==> (c->ooo_fin_off != 0 && c->ooo_fin_off < rcv_wnd_l(c)
+                               && c->ooo_fin_off >= last_end(c, c->nooo)); */
+    /*@ assert est_psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c)); */
+    /*@ assert est_recv: recv_ok(c); */
+    /*@ assert est_cfg: config_ok(c) && c->snd_mss != 0; */
+    /*@ assert est_rest: recv_ok(c) && config_ok(c) && c->snd_mss != 0
+                         && peer_ok_in(c, TCPSM_ESTABLISHED); */
+    /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
+    fire_to(c, k, TCPSM_EV_SEG_ACK_OF_SYN) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
+    return true;
+}
+
+/* RFC 9293 3.10.7.4 fifth, a synchronized state: the ACK is refused when it
+ * is for data not yet sent ("If the ACK acks something not yet sent
+ * (SEG.ACK > SND.NXT) then send an ACK, drop the segment"), or, with RFC
+ * 5961 5.2 on, when it is older than SND.UNA - MAX.SND.WND. */
+/*@ requires \valid_read(c) && \valid_read(seg);
+    assigns \nothing;
+    ensures sent: \result == 0 ==> !seq_lt_l(c->snd_nxt, seg->ack); */
+static bool ack_refused(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    if (c->cfg.rfc5961_ack) {
+        /* RFC 5961 5.2: SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT */
+        uint32_t lo = seq_sub(c->snd_una, c->max_snd_wnd);
+        if (seq_sub(seg->ack, lo) > seq_sub(c->snd_nxt, lo))
+            return true;
+    }
+    return seq_gt(seg->ack, c->snd_nxt);  /* ACK of something not yet sent */
+}
+
+/* RFC 9293 3.10.7.4 fifth: a refused ACK is counted, answered with an ACK
+ * (the row's action) and the segment dropped. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 1 && walk(c, start(c));
+    requires table: early_rows(c->state) && early_seq(c->state);
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                 ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                      && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                      && c->fin_rcvd == \old(c->fin_rcvd)); */
+static void bad_ack(struct tcpsm_conn *c, const struct call *k)
+{
+    c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
+    fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);
+}
+
+/*@
+  // tcb_ok, but when SND.UNA has just covered our FIN in FIN-WAIT-1,
+  // CLOSING or LAST-ACK: then the invariant of the state the ACK leads to
+  predicate acked_ok(struct tcpsm_conn *c) =
+      (!(c->fin_acked != 0 && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                               || c->state == TCPSM_LAST_ACK)) ==> tcb_ok(c))
+      && (c->fin_acked != 0 && c->state == TCPSM_FIN_WAIT_1 ==> tcb_ok_in(c, TCPSM_FIN_WAIT_2))
+      && (c->fin_acked != 0 && c->state == TCPSM_CLOSING ==> tcb_ok_nt(c, TCPSM_TIME_WAIT));
+*/
+
+/* window_update(), and what it keeps (proofs/frame.acsl). */
+/*@ requires valid: valid_tcb(c);
+    requires seg: \valid_read(seg) && \separated(c, seg);
+    assigns c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures valid: valid_tcb(c); */
+static void wnd_keep(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    window_update(c, seg);
+}
+
+/* RFC 9293 3.10.7.4 fifth: "If SND.UNA < SEG.ACK =< SND.NXT, then set
+ * SND.UNA <- SEG.ACK"; in TIME-WAIT "the only thing that can arrive in
+ * this state is a retransmission of the remote FIN": SND.UNA stays. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires sent: !seq_lt_l(c->snd_nxt, ack);
+    assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+    ensures ring: c->scount <= \old(c->scount)
+                  && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
+    ensures room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c)
+                  && seq_sub_l(c->snd_nxt, c->snd_una) <= seq_sub_l(c->snd_nxt, \old(c->snd_una));
+    ensures syn: \old(c->syn_acked) != 0 ==> c->syn_acked != 0;
+    ensures fin: (c->fin_acked != 0 ==> c->fin_sent != 0)
+                 && (\old(c->fin_acked) != 0 ==> c->fin_acked != 0);
+    ensures rtx: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt;
+    ensures fin_done: c->fin_acked != 0 && \old(c->fin_acked) == 0
+                      ==> (c->snd_una == c->snd_nxt && c->scount == 0);
+    ensures fwd: seq_sub_l(c->snd_una, \old(c->snd_una))
+                 <= seq_sub_l(c->snd_nxt, \old(c->snd_una));
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures cfg: c->cfg.mss == \old(c->cfg.mss) && c->cfg.rto_initial_us == \old(c->cfg.rto_initial_us)
+                 && c->cfg.rto_max_us == \old(c->cfg.rto_max_us)
+                 && c->cfg.msl_us == \old(c->cfg.msl_us) && c->nlog == \old(c->nlog)
+                 && c->nreply == \old(c->nreply) && c->snd_mss == \old(c->snd_mss);
+    ensures flg: c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                 && c->fin_rcvd == \old(c->fin_rcvd) && c->state == \old(c->state)
+                 && c->t_2msl == \old(c->t_2msl) && c->snd_nxt == \old(c->snd_nxt);
+    ensures tw: c->state == TCPSM_TIME_WAIT
+                ==> (c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user));
+    ensures syn_fin: c->fin_acked != 0 && \old(c->fin_acked) == 0 ==> c->syn_acked != 0; */
+static void ack_move(struct tcpsm_conn *c, uint32_t ack, uint64_t now)
+{
+    if (c->state != TCPSM_TIME_WAIT && seq_lt(c->snd_una, ack))
+        ack_advance(c, now, ack);
+}
+
+/* ack_move() on a valid TCB, and the invariant after it, part by part
+ * (each a small goal here, where the only write is ack_move's). */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires sent: !seq_lt_l(c->snd_nxt, ack);
+    assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures ok: acked_ok(c);
+    ensures fwd: seq_sub_l(c->snd_una, \old(c->snd_una))
+                 <= seq_sub_l(c->snd_nxt, \old(c->snd_una)); */
+static void acked(struct tcpsm_conn *c, uint32_t ack, uint64_t now)
+{
+    ack_move(c, ack, now);
+    /*@ assert t_kept: ooo_kept{Pre, Here}(c); */
+    /*@ assert t_len: c->rcap <= 1073741824 && c->rcount <= c->rcap
+                      && (c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0)
+                      && c->rpush <= c->rcount && c->nooo <= 8; */
+    /*@ assert t_ooo: ranges_ok(c, c->nooo); */
+    /*@ assert t_fin: c->ooo_fin != 0 ==> (c->ooo_fin_off != 0 && c->ooo_fin_off < rcv_wnd_l(c)
+                             && c->ooo_fin_off >= last_end(c, c->nooo)); */
+    /*@ assert t_psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c)); */
+    /*@ assert t_recv: recv_ok(c); */
+    /*@ assert t_cfg: config_ok(c) && c->snd_mss != 0; */
+    /*@ assert t_send: send_ok(c); */
+    /*@ assert t_peer: peer_ok(c); */
+    /*@ assert t_flags: !(c->fin_acked != 0 && (c->state == TCPSM_FIN_WAIT_1
+                                              || c->state == TCPSM_CLOSING
+                                              || c->state == TCPSM_LAST_ACK))
+                        ==> flags_ok(c); */
+    /*@ assert t_timers: timers_ok(c); */
+    /*@ assert t_stay: !(c->fin_acked != 0 && (c->state == TCPSM_FIN_WAIT_1
+                                             || c->state == TCPSM_CLOSING
+                                             || c->state == TCPSM_LAST_ACK))
+                       ==> tcb_ok(c); */
+    /*@ assert t_fw2: c->fin_acked != 0 && c->state == TCPSM_FIN_WAIT_1
+                      ==> tcb_ok_in(c, TCPSM_FIN_WAIT_2); */
+    /*@ assert t_tw: c->fin_acked != 0 && c->state == TCPSM_CLOSING
+                     ==> tcb_ok_nt(c, TCPSM_TIME_WAIT); */
+}
+
+/* RFC 9293 3.10.7.4 fifth, ESTABLISHED and the states that add to it: "If
+ * SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK" (releasing
+ * what it covers), and the send window.  The caller has checked SEG.ACK
+ * =< SND.NXT. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires seg: \valid_read(seg) && \separated(c, seg);
+    requires sent: !seq_lt_l(c->snd_nxt, seg->ack);
+    assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us,
+            c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures ok: acked_ok(c);
+    ensures st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    ensures fwd: seq_sub_l(c->snd_una, \old(c->snd_una))
+                 <= seq_sub_l(c->snd_nxt, \old(c->snd_una)); */
+static void ack_take(struct tcpsm_conn *c, const struct tcpsm_segment *seg, uint64_t now)
+{
+    /* The window first: its test (SND.UNA =< SEG.ACK) reads the same on
+     * either side of SND.UNA's advance, which the window does not touch. */
+    wnd_keep(c, seg);
+    acked(c, seg->ack, now);
+}
+
+/*@ predicate seq_same{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->snd_una, L1) == \at(c->snd_una, L2) && \at(c->snd_nxt, L1) == \at(c->snd_nxt, L2)
+      && \at(c->rcv_nxt, L1) == \at(c->rcv_nxt, L2) && \at(c->rcount, L1) == \at(c->rcount, L2)
+      && \at(c->fin_rcvd, L1) == \at(c->fin_rcvd, L2); */
+
+/* RFC 9293 3.10.7.4 fifth, ESTABLISHED: the CLOSE deferred in SYN-RECEIVED
+ * (3.10.4: "queue for processing after entering ESTABLISHED state"). */
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_ESTABLISHED;
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 1 && walk(c, start(c));
+    requires table: ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures st: c->state == TCPSM_FIN_WAIT_1;
+    ensures fwd: seq_same{Pre, Post}(c); */
+static void deferred_close(struct tcpsm_conn *c, const struct call *k)
+{
+    fire_ok(c, k, TCPSM_EV_CLOSE);
+}
+
+/* RFC 9293 3.10.7.4 fifth: our FIN acknowledged, in FIN-WAIT-1 ("enter
+ * FIN-WAIT-2"), CLOSING ("enter the TIME-WAIT state") or LAST-ACK
+ * ("delete the TCB, enter the CLOSED state, and return").  True when the
+ * segment goes on to the sixth step. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires st: c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                 || c->state == TCPSM_LAST_ACK;
+    requires fin_wait: c->state == TCPSM_FIN_WAIT_1 ==> tcb_ok_in(c, TCPSM_FIN_WAIT_2);
+    requires closing: c->state == TCPSM_CLOSING ==> tcb_ok_nt(c, TCPSM_TIME_WAIT);
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 1 && walk(c, start(c));
+    requires table: ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures st: \old(c->state) == TCPSM_FIN_WAIT_1 ==> c->state == TCPSM_FIN_WAIT_2;
+    ensures st2: \old(c->state) == TCPSM_CLOSING ==> c->state == TCPSM_TIME_WAIT;
+    ensures st3: \old(c->state) == TCPSM_LAST_ACK ==> c->state == TCPSM_CLOSED;
+    ensures fwd: c->state != TCPSM_CLOSED ==> seq_same{Pre, Post}(c);
+    ensures go: \result != 0 <==> c->state != TCPSM_CLOSED; */
+static bool ack_of_fin(struct tcpsm_conn *c, const struct call *k)
+{
+    if (c->state == TCPSM_FIN_WAIT_1) {
+        fire_to(c, k, TCPSM_EV_SEG_ACK_OF_FIN) /*@ ghost (TCPSM_FIN_WAIT_2) */;
+        /*@ assert fw2: seq_same{Pre, Here}(c); */
+        return true;
+    }
+    if (c->state == TCPSM_CLOSING) {
+        fire_tw(c, k, TCPSM_EV_SEG_ACK_OF_FIN);
+        /*@ assert tw: seq_same{Pre, Here}(c); */
+        return true;
+    }
+    fire(c, k, TCPSM_EV_SEG_ACK_OF_FIN);       /* LAST-ACK: the TCB is deleted */
+    return false;
+}
+
+/* RFC 9293 3.10.7.4 fifth, after SND.UNA: the deferred CLOSE, then our
+ * FIN's acknowledgment.  True when the segment goes on to the sixth step. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires ok: acked_ok(c);
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 1 && walk(c, start(c));
+    requires table: ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept_s: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap);
+    ensures kept_r: c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT ==> seq_same{Pre, Post}(c);
+    ensures go: \result != 0
+                ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                     && c->state != TCPSM_CLOSING); */
+static bool ack_after(struct tcpsm_conn *c, const struct call *k)
+{
+    if (c->close_deferred && c->state == TCPSM_ESTABLISHED) {
+        deferred_close(c, k);           /* the CLOSE queued in SYN-RECEIVED */
+        /*@ assert k1: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
+                       && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
+        return true;
+    }
+    if (c->fin_acked && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                         || c->state == TCPSM_LAST_ACK)) {
+        bool go = ack_of_fin(c, k);
+        /*@ assert k2: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
+                       && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
+        return go;
+    }
+    return c->state != TCPSM_CLOSING;   /* CLOSING: otherwise ignore the segment */
+}
+
 /* RFC 9293 3.10.7.4 fifth, the ACK field, for a segment with ACK set: true
- * when the segment goes on to the sixth step.  SND.UNA advances before
- * the row that leaves SYN-RECEIVED, so that the row starts from a TCB
- * valid in ESTABLISHED (the action only records the window). */
+ * when the segment goes on to the sixth step. */
 /*@ requires valid: valid_tcb(c);
     requires st: TCPSM_SYN_RECEIVED <= c->state <= TCPSM_TIME_WAIT;
     requires call: seg_call(c, k);
     requires log: c->nlog == 0 && walk(c, start(c));
-    requires table: early_rows(c->state) && early_rows(TCPSM_ESTABLISHED) && ack_rows;
+    requires table: early_rows(c->state) && early_seq(c->state) && early_rows(TCPSM_ESTABLISHED)
+                    && early_seq(TCPSM_ESTABLISHED) && ack_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
@@ -1055,59 +1373,238 @@ static void window_update(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures go: \result != 0
                 ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING
                      && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
-                     && c->fin_rcvd == \old(c->fin_rcvd)); */
+                     && c->fin_rcvd == \old(c->fin_rcvd));
+    ensures fwd: TCPSM_ESTABLISHED <= \old(c->state) && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                 ==> (c->snd_nxt == \old(c->snd_nxt)
+                      && seq_sub_l(c->snd_una, \old(c->snd_una))
+                         <= seq_sub_l(c->snd_nxt, \old(c->snd_una))
+                      && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                      && c->fin_rcvd == \old(c->fin_rcvd)); */
 static bool ack_check(struct tcpsm_conn *c, const struct call *k)
 {
-    const struct tcpsm_segment *seg = k->seg;
     if (c->state == TCPSM_SYN_RECEIVED) {
-        if (!(seq_lt(c->snd_una, seg->ack) && seq_le(seg->ack, c->snd_nxt))) {
-            fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);        /* <SEQ=SEG.ACK><CTL=RST> */
+        if (!syn_rcvd_ack(c, k))
             return false;
-        }
-        ack_advance(c, k->now, seg->ack);                  /* SND.UNA <- SEG.ACK */
-        /*@ assert est_send: send_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est_flags: flags_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est_timers: timers_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est_rest: recv_ok(c) && config_ok(c) && c->snd_mss != 0
-                             && peer_ok_in(c, TCPSM_ESTABLISHED); */
-        /*@ assert est: tcb_ok_in(c, TCPSM_ESTABLISHED); */
-        fire_to(c, k, TCPSM_EV_SEG_ACK_OF_SYN) /*@ ghost (TCPSM_ESTABLISHED) */;  /* -> ESTABLISHED */
-    } else if (c->cfg.rfc5961_ack) {
-        /* RFC 5961 5.2: SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT */
-        uint32_t lo = seq_sub(c->snd_una, c->max_snd_wnd);
-        if (seq_sub(seg->ack, lo) > seq_sub(c->snd_nxt, lo)) {
-            c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
-            fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);
-            return false;
-        }
-    }
-    if (seq_gt(seg->ack, c->snd_nxt)) { /* ACK of something not yet sent */
-        c->n_bad_ack_dropped = sat_inc(c->n_bad_ack_dropped);
-        fire_ok(c, k, TCPSM_EV_SEG_BAD_ACK);
+    } else if (ack_refused(c, k->seg)) {
+        bad_ack(c, k);
         return false;
     }
-    if (seq_lt(c->snd_una, seg->ack))
-        ack_advance(c, k->now, seg->ack);
-    window_update(c, seg);
-    /*@ assert acked: tcb_ok(c)
-            || (c->fin_acked != 0 && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
-                                      || c->state == TCPSM_LAST_ACK)); */
-    if (c->close_deferred && c->state == TCPSM_ESTABLISHED)
-        fire_ok(c, k, TCPSM_EV_CLOSE);  /* the CLOSE queued in SYN-RECEIVED */
-    if (c->fin_acked && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
-                         || c->state == TCPSM_LAST_ACK)) {
-        if (c->state == TCPSM_FIN_WAIT_1)
-            fire_to(c, k, TCPSM_EV_SEG_ACK_OF_FIN) /*@ ghost (TCPSM_FIN_WAIT_2) */;
-        else if (c->state == TCPSM_CLOSING)
-            fire_tw(c, k, TCPSM_EV_SEG_ACK_OF_FIN);
-        else
-            fire_ok(c, k, TCPSM_EV_SEG_ACK_OF_FIN);
-        if (c->state == TCPSM_CLOSED)
-            return false;               /* LAST-ACK: TCB deleted */
-    } else if (c->state == TCPSM_CLOSING) {
-        return false;                   /* CLOSING: otherwise ignore the segment */
+    /*@ assert sent: !seq_lt_l(c->snd_nxt, k->seg->ack); */
+    ack_take(c, k->seg, k->now);
+    return ack_after(c, k);
+}
+
+/* The segment as the steps after the first see it: trimmed to the window,
+ * its text (seq, text, tlen) and its SYN and FIN if they lie in it. */
+struct seg_cut {
+    uint32_t seq;               /* the text's first octet (after a SYN) */
+    uint32_t len;               /* SEG.LEN, for the acceptability test */
+    uint32_t toff;              /* the text: tlen octets from toff in the payload */
+    uint32_t tlen;
+    bool syn;
+    bool fin;
+};
+
+/* RFC 9293 3.5 Figure 7 (simultaneous open): in SYN-RECEIVED reached from
+ * SYN-SENT, the peer's SYN,ACK repeats the SYN at IRS.  That SYN is trimmed
+ * as lying before the window (3.10.7.4 first: "trimming off any portions
+ * that lie outside the window (including SYN ...)") and the rest, whose ACK
+ * completes the handshake, is processed. */
+/*@ requires \valid_read(c) && \valid_read(seg);
+    assigns \nothing;
+    ensures syn: \result != 0 ==> (seg->flags & 2) != 0; */
+static bool dup_syn_of(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    return c->state == TCPSM_SYN_RECEIVED && !c->passive && (seg->flags & TCPSM_SYN)
+           && (seg->flags & TCPSM_ACK) && seg->seq == c->irs;
+}
+
+/* The segment as it arrived, less a duplicate SYN. */
+/*@ requires v: \valid(v);
+    requires seg: \valid_read(seg) && seg->len <= 65535 && \separated(v, seg);
+    requires dup: dup != 0 ==> (seg->flags & 2) != 0;
+    assigns *v;
+    ensures text: v->toff == 0 && v->tlen == seg->len; */
+static void cut_init(struct seg_cut *v, const struct tcpsm_segment *seg, bool dup)
+{
+    v->seq = seg->seq;
+    v->len = seg_len(seg);
+    v->toff = 0;
+    v->tlen = seg->len;
+    v->syn = (seg->flags & TCPSM_SYN) != 0;
+    v->fin = (seg->flags & TCPSM_FIN) != 0;
+    if (dup) {
+        v->syn = false;
+        v->seq = seq_add(v->seq, 1u);
+        v->len--;
     }
-    return true;
+}
+
+/* RFC 9293 3.10.7.4 first: trim to "the idealized segment that begins at
+ * RCV.NXT and does not exceed the window" (what lies before RCV.NXT, then
+ * what does not fit). */
+/*@ requires v: \valid(v);
+    requires text: v->toff == 0 && v->tlen <= 65535;
+    assigns v->seq, v->toff, v->tlen, v->syn, v->fin;
+    ensures win: v->tlen > 0 ==> seq_sub_l(v->seq, rcv_nxt) + v->tlen <= wnd;
+    ensures fin_win: v->fin ==> seq_sub_l(v->seq, rcv_nxt) + v->tlen < wnd;
+    ensures len: v->tlen <= \old(v->tlen);
+    ensures text: v->toff + v->tlen <= \old(v->tlen); */
+static void cut_trim(struct seg_cut *v, uint32_t rcv_nxt, uint32_t wnd)
+{
+    uint32_t d = seq_lt(v->seq, rcv_nxt) ? seq_sub(rcv_nxt, v->seq) : 0u;
+    uint32_t off, avail, s;
+    if (d > 0 && v->syn) {
+        v->syn = false;
+        d--;
+        v->seq = seq_add(v->seq, 1u);
+    }
+    if (d > 0) {
+        uint32_t t = min32(d, v->tlen);
+        v->toff = t;
+        v->tlen -= t;
+        d -= t;
+        v->seq = seq_add(v->seq, t);
+    }
+    if (d > 0 && v->fin) {
+        v->fin = false;
+        v->seq = seq_add(v->seq, 1u);
+    }
+    off = seq_sub(v->seq, rcv_nxt);
+    avail = off < wnd ? wnd - off : 0u;
+    s = v->syn ? 1u : 0u;
+    if (s + v->tlen > avail) {
+        v->tlen = avail > s ? avail - s : 0u;
+        v->fin = false;
+    } else if (s + v->tlen + (v->fin ? 1u : 0u) > avail) {
+        v->fin = false;
+    }
+    if (v->syn)
+        v->seq = seq_add(v->seq, 1u);   /* text starts after the SYN */
+}
+
+/* RFC 9293 3.10.7.4 first, RCV.WND = 0: still take valid ACKs, URGs and
+ * RSTs; the text is not acceptable, so it is answered with an ACK. */
+/*@ requires valid: valid_tcb(c);
+    requires v: \valid(v) && \separated(v, c);
+    assigns c->ack_now, v->tlen, v->syn, v->fin;
+    ensures valid: valid_tcb(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures fwd: seq_same{Pre, Post}(c);
+    ensures cut: v->tlen == 0 && !v->fin; */
+static void zero_window(struct tcpsm_conn *c, bool rst, struct seg_cut *v)
+{
+    if (!rst)
+        c->ack_now = true;
+    v->tlen = 0;
+    v->syn = false;
+    v->fin = false;
+}
+
+/* RFC 9293 3.10.7.4 TIME-WAIT: a retransmitted FIN is acknowledged and
+ * restarts the 2 MSL timeout. */
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c)));
+    ensures fwd: seq_same{Pre, Post}(c); */
+static void tw_fin(struct tcpsm_conn *c, const struct call *k)
+{
+    c->ack_now = true;
+    fire_tw(c, k, TCPSM_EV_SEG_FIN);
+}
+
+/* RFC 9293 3.10.7.4 first: a segment that is not acceptable. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_SYN_RECEIVED <= c->state <= TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: early_rows(c->state) && early_seq(c->state) && fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c)));
+    ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT ==> seq_same{Pre, Post}(c); */
+static void unacceptable(struct tcpsm_conn *c, const struct call *k)
+{
+    if (wants_time_wait_fin(c, k->seg)) {
+        tw_fin(c, k);
+        return;
+    }
+    if (k->seg->flags & TCPSM_RST) {
+        rst_ignored(c);                 /* RFC 5961 3.2: out of window, silently */
+        return;
+    }
+    fire_ok(c, k, TCPSM_EV_SEG_UNACCEPTABLE);   /* ACK and drop */
+    /*@ assert fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT ==> seq_same{Pre, Here}(c); */
+}
+
+/* RFC 9293 3.10.7.4 second to fourth: the event the RST, security and SYN
+ * checks decide, or TCPSM_NEVENTS when the segment goes on to the ACK. */
+/*@ requires \valid_read(c) && \valid_read(seg);
+    assigns \nothing;
+    ensures ev: \result == TCPSM_NEVENTS || \result == TCPSM_EV_SEG_RST_CHALLENGE
+                || \result == TCPSM_EV_SEG_RST_PASSIVE || \result == TCPSM_EV_SEG_RST
+                || \result == TCPSM_EV_SEG_SECURITY || \result == TCPSM_EV_SEG_SYN_PASSIVE
+                || \result == TCPSM_EV_SEG_SYN || \result == TCPSM_EV_SEG_SYN_RESET; */
+static unsigned control_event(const struct tcpsm_conn *c, const struct tcpsm_segment *seg,
+                              bool dup_syn, bool syn)
+{
+    /* Second, check the RST bit */
+    if (seg->flags & TCPSM_RST) {
+        if (c->cfg.rfc5961_rst && seg->seq != c->rcv_nxt)
+            return TCPSM_EV_SEG_RST_CHALLENGE;  /* RFC 5961 3.2: in window, not exact */
+        if (c->state == TCPSM_SYN_RECEIVED && c->passive)
+            return TCPSM_EV_SEG_RST_PASSIVE;    /* MUST-11: back to LISTEN */
+        return TCPSM_EV_SEG_RST;
+    }
+    /* Third, check security */
+    if (seg->compartment != c->compartment)
+        return TCPSM_EV_SEG_SECURITY;
+    /* Fourth, check the SYN bit */
+    if ((seg->flags & TCPSM_SYN) && !dup_syn) {
+        if (c->state == TCPSM_SYN_RECEIVED && c->passive)
+            return TCPSM_EV_SEG_SYN_PASSIVE;
+        if (c->cfg.rfc5961_syn)         /* RFC 5961 4.2: challenge ACK */
+            return TCPSM_EV_SEG_SYN;
+        if (syn)                        /* RFC 793: a SYN in the window is an error */
+            return TCPSM_EV_SEG_SYN_RESET;
+        /* a SYN before the window was trimmed off as an old duplicate */
+    }
+    return TCPSM_NEVENTS;
+}
+
+/* RFC 9293 3.10.7.4 second to fourth: the decided event, counted. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_SYN_RECEIVED <= c->state <= TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: early_rows(c->state) && early_seq(c->state);
+    requires ev: ev == TCPSM_EV_SEG_RST_CHALLENGE
+                 || ev == TCPSM_EV_SEG_RST_PASSIVE || ev == TCPSM_EV_SEG_RST
+                 || ev == TCPSM_EV_SEG_SECURITY || ev == TCPSM_EV_SEG_SYN_PASSIVE
+                 || ev == TCPSM_EV_SEG_SYN || ev == TCPSM_EV_SEG_SYN_RESET;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c)));
+    ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT ==> seq_same{Pre, Post}(c); */
+static void control_fire(struct tcpsm_conn *c, const struct call *k, unsigned ev)
+{
+    if (ev == TCPSM_EV_SEG_RST_CHALLENGE) {
+        c->n_challenge_acks = sat_inc(c->n_challenge_acks);    /* RFC 5961 3.2 */
+    } else if (ev == TCPSM_EV_SEG_SYN) {
+        c->n_challenge_acks = sat_inc(c->n_challenge_acks);    /* RFC 5961 4.2 */
+        c->n_syn_ignored = sat_inc(c->n_syn_ignored);
+    }
+    fire_ok(c, k, ev);
 }
 
 /* 3.10.7.4, SYN-RECEIVED and the synchronized states. */
@@ -1138,123 +1635,30 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
 {
     const struct tcpsm_segment *seg = k->seg;
     uint32_t wnd = rcv_wnd(c);
-    uint32_t seq = seg->seq;
-    const uint8_t *text = k->payload;
-    uint32_t tlen = seg->len;
-    bool syn = (seg->flags & TCPSM_SYN) != 0;
-    bool fin = (seg->flags & TCPSM_FIN) != 0;
-    uint32_t len = seg_len(seg);
-    uint32_t d, off, avail;
-    /* RFC 9293 3.5 Figure 7 (simultaneous open): in SYN-RECEIVED reached
-     * from SYN-SENT, the peer's SYN,ACK repeats the SYN at IRS.  That SYN
-     * is trimmed as lying before the window (3.10.7.4 first: "trimming off
-     * any portions that lie outside the window (including SYN ...)") and
-     * the rest, whose ACK completes the handshake, is processed. */
-    bool dup_syn = c->state == TCPSM_SYN_RECEIVED && !c->passive && syn
-                   && (seg->flags & TCPSM_ACK) && seq == c->irs;
-    if (dup_syn) {
-        syn = false;
-        seq = seq_add(seq, 1u);
-        len--;
-    }
+    bool dup_syn = dup_syn_of(c, seg);
+    struct seg_cut v;
+    unsigned ev;
+    cut_init(&v, seg, dup_syn);
 
     /* First, check the sequence number (RFC 9293 3.10.7.4, Table 6) */
-    if (!acceptable(seq, len, c->rcv_nxt, wnd)) {
-        if (wnd == 0 && seq == c->rcv_nxt) {
-            /* RCV.WND = 0: still take valid ACKs, URGs and RSTs; the text
-             * is not acceptable, so it is answered with an ACK */
-            if (!(seg->flags & TCPSM_RST))
-                c->ack_now = true;
-            tlen = 0;
-            syn = false;
-            fin = false;
-        } else if (wants_time_wait_fin(c, seg)) {
-            /* RFC 9293 3.10.7.4 TIME-WAIT: a retransmitted FIN is
-             * acknowledged and restarts the 2 MSL timeout */
-            c->ack_now = true;
-            fire_tw(c, k, TCPSM_EV_SEG_FIN);
-            return;
-        } else {
-            if (seg->flags & TCPSM_RST) {
-                c->n_rst_ignored = sat_inc(c->n_rst_ignored);     /* RFC 5961 3.2: out of window, silently */
-                return;
-            }
-            fire_ok(c, k, TCPSM_EV_SEG_UNACCEPTABLE);   /* ACK and drop */
+    if (!acceptable(v.seq, v.len, c->rcv_nxt, wnd)) {
+        if (!(wnd == 0 && v.seq == c->rcv_nxt)) {
+            unacceptable(c, k);
             return;
         }
+        zero_window(c, (seg->flags & TCPSM_RST) != 0, &v);
     }
+    cut_trim(&v, c->rcv_nxt, wnd);
+    /*@ assert trimmed: (v.tlen > 0 ==> seq_sub_l(v.seq, c->rcv_nxt) + v.tlen <= wnd)
+                        && (v.fin ==> seq_sub_l(v.seq, c->rcv_nxt) + v.tlen < wnd)
+                        && v.tlen <= k->seg->len
+                        && v.toff + v.tlen <= k->seg->len; */
 
-    /* Trim to the idealised segment that starts in the window. */
-    d = seq_lt(seq, c->rcv_nxt) ? seq_sub(c->rcv_nxt, seq) : 0u;
-    if (d > 0 && syn) {
-        syn = false;
-        d--;
-        seq = seq_add(seq, 1u);
-    }
-    if (d > 0) {
-        uint32_t t = min32(d, tlen);
-        if (text != NULL)
-            text += t;
-        tlen -= t;
-        d -= t;
-        seq = seq_add(seq, t);
-    }
-    if (d > 0 && fin) {
-        fin = false;
-        seq = seq_add(seq, 1u);
-    }
-    off = seq_sub(seq, c->rcv_nxt);
-    avail = off < wnd ? wnd - off : 0u;
-    if ((syn ? 1u : 0u) + tlen > avail) {
-        tlen = avail > (syn ? 1u : 0u) ? avail - (syn ? 1u : 0u) : 0u;
-        fin = false;
-    } else if ((syn ? 1u : 0u) + tlen + (fin ? 1u : 0u) > avail) {
-        fin = false;
-    }
-    if (syn)
-        seq = seq_add(seq, 1u);         /* text starts after the SYN */
-    /*@ assert trimmed: (tlen > 0 ==> seq_sub_l(seq, c->rcv_nxt) + tlen <= wnd)
-                        && (fin ==> seq_sub_l(seq, c->rcv_nxt) + tlen < wnd)
-                        && tlen <= k->seg->len
-                        && (tlen > 0 ==> text == k->payload + (k->seg->len - tlen)); */
-
-    /* Second, check the RST bit */
-    if (seg->flags & TCPSM_RST) {
-        if (c->cfg.rfc5961_rst && seg->seq != c->rcv_nxt) {
-            c->n_challenge_acks = sat_inc(c->n_challenge_acks);      /* RFC 5961 3.2: in window, not exact */
-            fire_ok(c, k, TCPSM_EV_SEG_RST_CHALLENGE);
-            return;
-        }
-        if (c->state == TCPSM_SYN_RECEIVED && c->passive)
-            fire_ok(c, k, TCPSM_EV_SEG_RST_PASSIVE);    /* MUST-11: back to LISTEN */
-        else
-            fire_ok(c, k, TCPSM_EV_SEG_RST);
+    /* Second to fourth: the RST bit, security, the SYN bit */
+    ev = control_event(c, seg, dup_syn, v.syn);
+    if (ev != TCPSM_NEVENTS) {
+        control_fire(c, k, ev);
         return;
-    }
-
-    /* Third, check security */
-    if (seg->compartment != c->compartment) {
-        fire_ok(c, k, TCPSM_EV_SEG_SECURITY);
-        return;
-    }
-
-    /* Fourth, check the SYN bit */
-    if ((seg->flags & TCPSM_SYN) && !dup_syn) {
-        if (c->state == TCPSM_SYN_RECEIVED && c->passive) {
-            fire_ok(c, k, TCPSM_EV_SEG_SYN_PASSIVE);
-            return;
-        }
-        if (c->cfg.rfc5961_syn) {       /* RFC 5961 4.2: challenge ACK */
-            c->n_challenge_acks = sat_inc(c->n_challenge_acks);
-            c->n_syn_ignored = sat_inc(c->n_syn_ignored);
-            fire_ok(c, k, TCPSM_EV_SEG_SYN);
-            return;
-        }
-        if (syn) {                      /* RFC 793: a SYN in the window is an error */
-            fire_ok(c, k, TCPSM_EV_SEG_SYN_RESET);
-            return;
-        }
-        /* a SYN before the window was trimmed off as an old duplicate */
     }
 
     /* Fifth, check the ACK field */
@@ -1263,7 +1667,7 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
     if (!ack_check(c, k))
         return;
 
-    continue_at_urg(c, k, seq, text, tlen, fin);
+    continue_at_urg(c, k, v.seq, v.tlen > 0 ? k->payload + v.toff : NULL, v.tlen, v.fin);
 }
 
 /* The segment's walk through 3.10.7, once tcpsm_input has checked the
