@@ -829,33 +829,6 @@ static void syn_seen(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     tcpsm_take_mss(c, seg);
 }
 
-/* ack_advance, with the receive side it keeps (the out-of-order ranges'
- * offsets and lengths as two goals: as one, ooo_kept, the provers time
- * out). */
-/*@ requires mem: \valid(c);
-    requires ring: c->scap <= 1073741824 && c->scount <= c->scap
-                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
-    requires room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c);
-    requires fin: c->fin_acked != 0 ==> c->fin_sent != 0;
-    requires new: 0 < seq_sub_l(ack, c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
-    assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
-    ensures una: c->snd_una == ack;
-    ensures ring: c->scount <= \old(c->scount)
-                  && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
-    ensures room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c);
-    ensures syn: c->syn_acked != 0;
-    ensures fin: (c->fin_acked != 0 ==> c->fin_sent != 0)
-                 && (\old(c->fin_acked) != 0 ==> c->fin_acked != 0);
-    ensures rtx: c->t_rtx != 18446744073709551615 ==> c->snd_una != c->snd_nxt;
-    ensures rcv: rcv_kept{Pre, Post}(c);
-    ensures ooo_off: \forall integer i; 0 <= i < 8 ==> c->ooo[i].off == \old(c->ooo[i].off);
-    ensures ooo_len: \forall integer i; 0 <= i < 8 ==> c->ooo[i].len == \old(c->ooo[i].len); */
-static void ack_advance_kept(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
-{
-    ack_advance(c, now, ack);
-}
-
 /* SND.UNA <- SEG.ACK in SYN-SENT, our SYN acknowledged: ack_advance, with
  * what ESTABLISHED needs of the send side, the flags and the timers, and
  * the receive side and the configuration it keeps (each a small goal
@@ -876,7 +849,7 @@ static void ack_advance_kept(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
     ensures cfg: config_ok(c) && c->snd_mss != 0; */
 static void ack_of_syn(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
 {
-    ack_advance_kept(c, now, ack);
+    ack_advance(c, now, ack);
     /*@ assert ooo: ooo_kept{Pre, Here}(c); */
     /*@ assert ranges: ranges_ok(c, c->nooo); */
 }
