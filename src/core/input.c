@@ -1070,8 +1070,14 @@ static bool syn_rcvd_ack(struct tcpsm_conn *c, const struct call *k)
  * is for data not yet sent ("If the ACK acks something not yet sent
  * (SEG.ACK > SND.NXT) then send an ACK, drop the segment"), or, with RFC
  * 5961 5.2 on, when it is older than SND.UNA - MAX.SND.WND. */
+/*@ predicate refused(struct tcpsm_conn *c, struct tcpsm_segment *seg) =
+      (c->cfg.rfc5961_ack != 0
+       && seq_sub_l(seg->ack, seq_sub_l(c->snd_una, c->max_snd_wnd))
+          > seq_sub_l(c->snd_nxt, seq_sub_l(c->snd_una, c->max_snd_wnd)))
+      || seq_lt_l(c->snd_nxt, seg->ack); */
 /*@ requires \valid_read(c) && \valid_read(seg);
     assigns \nothing;
+    ensures def: \result != 0 <==> refused(c, seg);
     ensures sent: \result == 0 ==> !seq_lt_l(c->snd_nxt, seg->ack); */
 static bool ack_refused(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 {
@@ -1251,10 +1257,28 @@ static void ack_take(struct tcpsm_conn *c, const struct tcpsm_segment *seg, uint
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
     ensures st: c->state == TCPSM_FIN_WAIT_1;
-    ensures fwd: seq_same{Pre, Post}(c); */
-static void deferred_close(struct tcpsm_conn *c, const struct call *k)
+    ensures fwd: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                 && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                 && c->fin_rcvd == \old(c->fin_rcvd);
+    ensures go: \result != 0; */
+static bool deferred_close(struct tcpsm_conn *c, const struct call *k)
 {
     fire_ok(c, k, TCPSM_EV_CLOSE);
+    return true;
+}
+
+/* Our FIN is acknowledged in a state where that moves on (3.10.7.4 fifth,
+ * FIN-WAIT-1, CLOSING, LAST-ACK). */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result != 0 <==> (c->fin_acked != 0
+                               && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                                   || c->state == TCPSM_LAST_ACK)); */
+static bool fin_done(const struct tcpsm_conn *c)
+{
+    return c->fin_acked
+           && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+               || c->state == TCPSM_LAST_ACK);
 }
 
 /* RFC 9293 3.10.7.4 fifth: our FIN acknowledged, in FIN-WAIT-1 ("enter
@@ -1277,18 +1301,19 @@ static void deferred_close(struct tcpsm_conn *c, const struct call *k)
     ensures st: \old(c->state) == TCPSM_FIN_WAIT_1 ==> c->state == TCPSM_FIN_WAIT_2;
     ensures st2: \old(c->state) == TCPSM_CLOSING ==> c->state == TCPSM_TIME_WAIT;
     ensures st3: \old(c->state) == TCPSM_LAST_ACK ==> c->state == TCPSM_CLOSED;
-    ensures fwd: c->state != TCPSM_CLOSED ==> seq_same{Pre, Post}(c);
+    ensures fwd: c->state != TCPSM_CLOSED
+                 ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                      && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                      && c->fin_rcvd == \old(c->fin_rcvd));
     ensures go: \result != 0 <==> c->state != TCPSM_CLOSED; */
 static bool ack_of_fin(struct tcpsm_conn *c, const struct call *k)
 {
     if (c->state == TCPSM_FIN_WAIT_1) {
         fire_to(c, k, TCPSM_EV_SEG_ACK_OF_FIN) /*@ ghost (TCPSM_FIN_WAIT_2) */;
-        /*@ assert fw2: seq_same{Pre, Here}(c); */
         return true;
     }
     if (c->state == TCPSM_CLOSING) {
         fire_tw(c, k, TCPSM_EV_SEG_ACK_OF_FIN);
-        /*@ assert tw: seq_same{Pre, Here}(c); */
         return true;
     }
     fire(c, k, TCPSM_EV_SEG_ACK_OF_FIN);       /* LAST-ACK: the TCB is deleted */
@@ -1308,26 +1333,159 @@ static bool ack_of_fin(struct tcpsm_conn *c, const struct call *k)
     ensures kept_s: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap);
     ensures kept_r: c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
-    ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT ==> seq_same{Pre, Post}(c);
     ensures go: \result != 0
                 ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
-                     && c->state != TCPSM_CLOSING); */
+                     && c->state != TCPSM_CLOSING);
+    behavior deferred:
+      assumes c->close_deferred != 0 && c->state == TCPSM_ESTABLISHED;
+      ensures fwd: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                   && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                   && c->fin_rcvd == \old(c->fin_rcvd);
+    behavior fin:
+      assumes !(c->close_deferred != 0 && c->state == TCPSM_ESTABLISHED)
+              && c->fin_acked != 0
+              && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                  || c->state == TCPSM_LAST_ACK);
+      ensures fwd: c->state != TCPSM_CLOSED
+                   ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                        && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                        && c->fin_rcvd == \old(c->fin_rcvd));
+    behavior other:
+      assumes !(c->close_deferred != 0 && c->state == TCPSM_ESTABLISHED)
+              && !(c->fin_acked != 0
+                   && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
+                       || c->state == TCPSM_LAST_ACK));
+      ensures fwd: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                   && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                   && c->fin_rcvd == \old(c->fin_rcvd);
+    complete behaviors;
+    disjoint behaviors; */
 static bool ack_after(struct tcpsm_conn *c, const struct call *k)
 {
-    if (c->close_deferred && c->state == TCPSM_ESTABLISHED) {
-        deferred_close(c, k);           /* the CLOSE queued in SYN-RECEIVED */
-        /*@ assert k1: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
-                       && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
-        return true;
-    }
-    if (c->fin_acked && (c->state == TCPSM_FIN_WAIT_1 || c->state == TCPSM_CLOSING
-                         || c->state == TCPSM_LAST_ACK)) {
-        bool go = ack_of_fin(c, k);
-        /*@ assert k2: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
-                       && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
-        return go;
-    }
+    if (c->close_deferred && c->state == TCPSM_ESTABLISHED)
+        return deferred_close(c, k);    /* the CLOSE queued in SYN-RECEIVED */
+    if (fin_done(c))
+        return ack_of_fin(c, k);
     return c->state != TCPSM_CLOSING;   /* CLOSING: otherwise ignore the segment */
+}
+
+/* RFC 9293 3.10.7.4 fifth, an acceptable ACK (SEG.ACK =< SND.NXT) in a
+ * synchronized state: SND.UNA and the send window, then the deferred CLOSE
+ * and our FIN's acknowledgment.  True when the segment goes on. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires sent: !seq_lt_l(c->snd_nxt, k->seg->ack);
+    requires log: c->nlog <= 1 && walk(c, start(c));
+    requires table: ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures go: \result != 0
+                ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING);
+    ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                 ==> (c->snd_nxt == \old(c->snd_nxt)
+                      && seq_sub_l(c->snd_una, \old(c->snd_una))
+                         <= seq_sub_l(c->snd_nxt, \old(c->snd_una))
+                      && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                      && c->fin_rcvd == \old(c->fin_rcvd)); */
+static bool ack_go(struct tcpsm_conn *c, const struct call *k)
+{
+    bool go;
+    ack_take(c, k->seg, k->now);
+    /*@ assert call: seg_call(c, k); */
+    /*@ assert log: c->nlog == \at(c->nlog, Pre) && walk(c, \at(start(c), Pre)); */
+    /*@ assert take: c->snd_nxt == \at(c->snd_nxt, Pre) && c->rcv_nxt == \at(c->rcv_nxt, Pre)
+                     && c->rcount == \at(c->rcount, Pre) && c->fin_rcvd == \at(c->fin_rcvd, Pre)
+                     && seq_sub_l(c->snd_una, \at(c->snd_una, Pre))
+                        <= seq_sub_l(c->snd_nxt, \at(c->snd_una, Pre)); */
+    /*@ ghost uint32_t una = c->snd_una; */
+    go = ack_after(c, k);
+    /*@ assert s_una: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT ==> c->snd_una == una; */
+    /*@ assert s_nxt: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                      ==> c->snd_nxt == \at(c->snd_nxt, Pre); */
+    /*@ assert s_rcv: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                      ==> c->rcv_nxt == \at(c->rcv_nxt, Pre); */
+    /*@ assert s_cnt: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                      ==> c->rcount == \at(c->rcount, Pre); */
+    /*@ assert s_fin: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                      ==> c->fin_rcvd == \at(c->fin_rcvd, Pre); */
+    return go;
+}
+
+/* RFC 9293 3.10.7.4 fifth, SYN-RECEIVED: the handshake's ACK, then the
+ * rest of the fifth step in ESTABLISHED.  True when the segment goes on. */
+/*@ requires valid: valid_tcb(c) && c->state == TCPSM_SYN_RECEIVED;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: early_rows(TCPSM_SYN_RECEIVED) && ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= 2;
+    ensures go: \result != 0
+                ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING
+                     && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                     && c->fin_rcvd == \old(c->fin_rcvd)); */
+static bool ack_syn_rcvd(struct tcpsm_conn *c, const struct call *k)
+{
+    /*@ ghost const struct tcpsm_segment *seg = k->seg; */
+    if (!syn_rcvd_ack(c, k))
+        return false;
+    /*@ assert seg: k->seg == seg && k->payload == \at(k->payload, Pre); */
+    /*@ assert rec: k->rcap == 0 && k->got == \null && k->rflags == \null && k->accepted == \null; */
+    /*@ assert len: seg->len == \at(k->seg->len, Pre) && seg->len <= 65535
+                    && seg->ack == \at(k->seg->ack, Pre); */
+    /*@ assert call: seg_call(c, k); */
+    /*@ assert una: c->snd_una == seg->ack && c->state == TCPSM_ESTABLISHED; */
+    /*@ assert room: seq_sub_l(c->snd_nxt, c->snd_una) < 2147483648; */
+    /*@ assert sent: !seq_lt_l(c->snd_nxt, k->seg->ack); */
+    return ack_go(c, k);
+}
+
+/* RFC 9293 3.10.7.4 fifth, a synchronized state: a refused ACK is answered
+ * and the segment dropped; an accepted one is taken.  True when the segment
+ * goes on. */
+/*@ requires valid: valid_tcb(c);
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
+    requires call: seg_call(c, k);
+    requires log: c->nlog == 0 && walk(c, start(c));
+    requires table: early_rows(c->state) && early_seq(c->state) && ack_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= 1;
+    ensures go: \result != 0
+                ==> (TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING
+                     && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                     && c->fin_rcvd == \old(c->fin_rcvd));
+    behavior refused:
+      assumes refused(c, k->seg);
+      ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                   ==> (c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                        && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                        && c->fin_rcvd == \old(c->fin_rcvd));
+    behavior taken:
+      assumes !refused(c, k->seg);
+      ensures fwd: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                   ==> (c->snd_nxt == \old(c->snd_nxt)
+                        && seq_sub_l(c->snd_una, \old(c->snd_una))
+                           <= seq_sub_l(c->snd_nxt, \old(c->snd_una))
+                        && c->rcv_nxt == \old(c->rcv_nxt) && c->rcount == \old(c->rcount)
+                        && c->fin_rcvd == \old(c->fin_rcvd));
+    complete behaviors;
+    disjoint behaviors; */
+static bool ack_sync(struct tcpsm_conn *c, const struct call *k)
+{
+    if (ack_refused(c, k->seg)) {
+        bad_ack(c, k);
+        return false;
+    }
+    return ack_go(c, k);
 }
 
 /* RFC 9293 3.10.7.4 fifth, the ACK field, for a segment with ACK set: true
@@ -1355,16 +1513,9 @@ static bool ack_after(struct tcpsm_conn *c, const struct call *k)
                       && c->fin_rcvd == \old(c->fin_rcvd)); */
 static bool ack_check(struct tcpsm_conn *c, const struct call *k)
 {
-    if (c->state == TCPSM_SYN_RECEIVED) {
-        if (!syn_rcvd_ack(c, k))
-            return false;
-    } else if (ack_refused(c, k->seg)) {
-        bad_ack(c, k);
-        return false;
-    }
-    /*@ assert sent: !seq_lt_l(c->snd_nxt, k->seg->ack); */
-    ack_take(c, k->seg, k->now);
-    return ack_after(c, k);
+    if (c->state == TCPSM_SYN_RECEIVED)
+        return ack_syn_rcvd(c, k);
+    return ack_sync(c, k);
 }
 
 /* The segment as the steps after the first see it: trimmed to the window,
