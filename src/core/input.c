@@ -382,6 +382,8 @@ static void seg_listen(struct tcpsm_conn *c, const struct call *k)
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
     ensures state: c->state == fin_target(\old(c->state));
     ensures fin: c->fin_rcvd != 0;
+    ensures fwd: c->rcv_nxt == seq_add_l(\old(c->rcv_nxt), 1) && c->rcount == \old(c->rcount)
+                 && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt);
     ensures log: walk(c, \old(start(c))) && c->nlog == \old(c->nlog) + 1; */
 static void take_fin(struct tcpsm_conn *c, const struct call *k)
 {
@@ -397,14 +399,26 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
     /*@ assert rest: send_ok_in(c, fin_target(c->state)) && peer_ok_in(c, fin_target(c->state)); */
     /*@ assert same_log: c->nlog == \at(c->nlog, Pre) && start(c) == \at(start(c), Pre)
                          && walk(c, start(c)); */
+    /*@ assert fwd: c->rcv_nxt == seq_add_l(\at(c->rcv_nxt, Pre), 1) && c->rcount == \at(c->rcount, Pre)
+                    && c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre); */
     if (c->state == TCPSM_FIN_WAIT_2 || c->state == TCPSM_TIME_WAIT) {
         fire_tw(c, k, TCPSM_EV_SEG_FIN);   /* start (or restart) the 2 MSL timeout */
         /*@ assert log_tw: walk(c, \at(start(c), Pre)) && c->nlog == \at(c->nlog, Pre) + 1; */
+        /*@ assert fwd_tw: c->rcv_nxt == seq_add_l(\at(c->rcv_nxt, Pre), 1)
+                           && c->rcount == \at(c->rcount, Pre)
+                           && c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre); */
+        /*@ assert kept_tw: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
+                            && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
     } else {
         fire_to(c, k, TCPSM_EV_SEG_FIN)
             /*@ ghost (c->state == TCPSM_ESTABLISHED ? TCPSM_CLOSE_WAIT
                        : c->state == TCPSM_FIN_WAIT_1 ? TCPSM_CLOSING : c->state) */;
         /*@ assert log_to: walk(c, \at(start(c), Pre)) && c->nlog == \at(c->nlog, Pre) + 1; */
+        /*@ assert fwd_to: c->rcv_nxt == seq_add_l(\at(c->rcv_nxt, Pre), 1)
+                           && c->rcount == \at(c->rcount, Pre)
+                           && c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre); */
+        /*@ assert kept_to: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
+                            && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
     }
 }
 
@@ -716,6 +730,39 @@ static void fin_beyond(struct tcpsm_conn *c, uint32_t fin_seq, bool hold)
     }
 }
 
+/* 3.10.7.4 eighth, a held FIN (SHLD-31): taken once the gap before it has
+ * filled. */
+/*@ requires mem: tcb_mem(c);
+    requires ok: tcb_ok0(c);
+    requires due: c->ooo_fin != 0 && c->ooo_fin_off == 0 ==> c->fin_rcvd == 0;
+    requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && c->state != TCPSM_CLOSING;
+    requires call: seg_call(c, k);
+    requires log: c->nlog <= 3 && walk(c, start(c));
+    requires table: fin_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
+                  && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures snd: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                 && c->rcount == \old(c->rcount);
+    behavior taken:
+      assumes c->ooo_fin != 0 && c->ooo_fin_off == 0 && c->fin_rcvd == 0;
+      ensures fin: c->rcv_nxt == seq_add_l(\old(c->rcv_nxt), 1) && c->fin_rcvd != 0;
+    behavior waits:
+      assumes !(c->ooo_fin != 0 && c->ooo_fin_off == 0 && c->fin_rcvd == 0);
+      ensures fin: c->rcv_nxt == \old(c->rcv_nxt) && c->fin_rcvd == \old(c->fin_rcvd);
+    complete behaviors;
+    disjoint behaviors; */
+static void held_fin(struct tcpsm_conn *c, const struct call *k)
+{
+    if (c->ooo_fin && c->ooo_fin_off == 0 && !c->fin_rcvd) {
+        take_fin(c, k);             /* the gap before a held FIN has filled */
+    } else {
+        /*@ assert ok: tcb_ok(c); */
+    }
+}
+
 /* 3.10.7.4 eighth, but for a FIN at RCV.NXT: a FIN beyond it is held
  * (when hold), and a held FIN whose gap has filled is taken. */
 /*@ requires mem: tcb_mem(c);
@@ -731,17 +778,20 @@ static void fin_beyond(struct tcpsm_conn *c, uint32_t fin_seq, bool hold)
     ensures valid: valid_tcb(c);
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
-    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1; */
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures snd: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                 && c->rcount == \old(c->rcount);
+    ensures fin: (c->rcv_nxt == \old(c->rcv_nxt) && c->fin_rcvd == \old(c->fin_rcvd))
+                 || (c->rcv_nxt == seq_add_l(\old(c->rcv_nxt), 1) && c->fin_rcvd != 0); */
 static void fin_rest(struct tcpsm_conn *c, const struct call *k, uint32_t fin_seq, bool hold)
 {
     fin_beyond(c, fin_seq, hold);
     /*@ assert mem: tcb_mem(c) && seg_call(c, k); */
     /*@ assert log: c->nlog == \at(c->nlog, Pre) && walk(c, \at(start(c), Pre)); */
-    if (c->ooo_fin && c->ooo_fin_off == 0 && !c->fin_rcvd) {
-        take_fin(c, k);             /* the gap before a held FIN has filled */
-    } else {
-        /*@ assert ok: tcb_ok(c); */
-    }
+    /*@ assert same: c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre)
+                     && c->rcount == \at(c->rcount, Pre) && c->rcv_nxt == \at(c->rcv_nxt, Pre)
+                     && c->fin_rcvd == \at(c->fin_rcvd, Pre); */
+    held_fin(c, k);
 }
 
 /* 3.10.7.4 eighth, the FIN bit, its sequence number fin_seq. */
@@ -758,7 +808,18 @@ static void fin_rest(struct tcpsm_conn *c, const struct call *k, uint32_t fin_se
     ensures valid: valid_tcb(c);
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
-    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1; */
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures snd: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                 && c->rcount == \old(c->rcount);
+    behavior at_rcv_nxt:
+      assumes fin && fin_seq == c->rcv_nxt;
+      ensures fin: c->rcv_nxt == seq_add_l(\old(c->rcv_nxt), 1) && c->fin_rcvd != 0;
+    behavior rest:
+      assumes !(fin && fin_seq == c->rcv_nxt);
+      ensures fin: (c->rcv_nxt == \old(c->rcv_nxt) && c->fin_rcvd == \old(c->fin_rcvd))
+                   || (c->rcv_nxt == seq_add_l(\old(c->rcv_nxt), 1) && c->fin_rcvd != 0);
+    complete behaviors;
+    disjoint behaviors; */
 static void eighth(struct tcpsm_conn *c, const struct call *k, uint32_t fin_seq, bool fin, bool open)
 {
     if (fin && fin_seq == c->rcv_nxt)
@@ -783,7 +844,12 @@ static void eighth(struct tcpsm_conn *c, const struct call *k, uint32_t fin_seq,
     ensures valid: valid_tcb(c);
     ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap)
                   && c->rbuf == \old(c->rbuf) && c->rcap == \old(c->rcap);
-    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1; */
+    ensures log: walk(c, \old(start(c))) && c->nlog <= \old(c->nlog) + 1;
+    ensures snd: c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt);
+    ensures rcv_fwd: seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)) <= \old(c->rcap) - \old(c->rcount) + 1;
+    ensures delivery: \old(c->fin_rcvd) == 0
+                      ==> (c->rcount + (c->fin_rcvd != 0 ? 1 : 0)) - \old(c->rcount)
+                          == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
 static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t seq,
                             const uint8_t *text, uint32_t tlen, bool fin)
 {
@@ -807,12 +873,20 @@ static void continue_at_urg(struct tcpsm_conn *c, const struct call *k, uint32_t
 
     /*@ assert done_kept: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
                           && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
+    /*@ assert done_snd: c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre)
+                         && c->fin_rcvd == \at(c->fin_rcvd, Pre); */
+    /*@ assert done_rcv: c->rcount - \at(c->rcount, Pre) == seq_sub_l(c->rcv_nxt, \at(c->rcv_nxt, Pre))
+                         && c->rcount <= c->rcap; */
+    /*@ ghost uint32_t rcv7 = c->rcv_nxt; */
 
     /* Eighth, the FIN bit (never in CLOSED, LISTEN, SYN-SENT) */
     fin_seq = seq_add(seq, tlen);
     /*@ assert hold: fin && open && seq_lt_l(c->rcv_nxt, fin_seq)
                      ==> seq_sub_l(fin_seq, c->rcv_nxt) < rcv_wnd_l(c); */
     eighth(c, k, fin_seq, fin, open);
+    /*@ assert fin8: (c->rcv_nxt == rcv7 && c->fin_rcvd == \at(c->fin_rcvd, Pre))
+                     || (c->rcv_nxt == seq_add_l(rcv7, 1) && c->fin_rcvd != 0); */
+    /*@ assert step: seq_sub_l(rcv7, \at(c->rcv_nxt, Pre)) <= \at(c->rcap, Pre) - \at(c->rcount, Pre); */
 }
 
 /* RFC 9293 3.10.7.3 fourth: RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ, and the
