@@ -35,7 +35,7 @@ PROVE_PENDING :=
 # is none.
 PROVE_SKIP_src_core_conn   :=
 PROVE_SKIP_src_core_user   :=
-PROVE_SKIP_src_core_input  := seg_other
+PROVE_SKIP_src_core_input  :=
 PROVE_SKIP_src_core_output :=
 PROVE_SKIP_src_core_reasm  :=
 
