@@ -409,6 +409,7 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
                            && c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre); */
         /*@ assert kept_tw: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
                             && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
+        /*@ assert st_tw: c->state == fin_target(\at(c->state, Pre)); */
     } else {
         fire_to(c, k, TCPSM_EV_SEG_FIN)
             /*@ ghost (c->state == TCPSM_ESTABLISHED ? TCPSM_CLOSE_WAIT
@@ -419,6 +420,7 @@ static void take_fin(struct tcpsm_conn *c, const struct call *k)
                            && c->snd_una == \at(c->snd_una, Pre) && c->snd_nxt == \at(c->snd_nxt, Pre); */
         /*@ assert kept_to: c->sbuf == \at(c->sbuf, Pre) && c->scap == \at(c->scap, Pre)
                             && c->rbuf == \at(c->rbuf, Pre) && c->rcap == \at(c->rcap, Pre); */
+        /*@ assert st_to: c->state == fin_target(\at(c->state, Pre)); */
     }
 }
 
@@ -624,11 +626,13 @@ static void text_held(struct tcpsm_conn *c, uint32_t off, const uint8_t *text, u
 static void take_text(struct tcpsm_conn *c, uint32_t seq, const uint8_t *text, uint32_t tlen, bool psh)
 {
     uint32_t off = seq_sub(seq, c->rcv_nxt);
+    /* first, so that each branch ends in its callee's post-state (the
+       invariant after a write behind the merge came near the 20 s limit) */
+    c->ack_now = true;              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
     if (off == 0)
         text_in_order(c, text, tlen, psh);
     else
         text_held(c, off, text, tlen, psh);  /* SHLD-31: hold for later */
-    c->ack_now = true;              /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 }
 
 /* No held text may follow a FIN held at off: drop the ranges from off on,
@@ -2175,6 +2179,9 @@ static bool for_us(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
                            const struct tcpsm_segment *seg, const uint8_t *payload)
 {
+    /* for the error paths, where the monotonicity clauses hold of an
+       unchanged TCB: the one fact of the invariant they need */
+    /*@ assert room: c->rcount <= c->rcap; */
     if (!input_args(c, seg, payload))
         return TCPSM_ERR_INVAL;
     if (!for_us(c, seg))
