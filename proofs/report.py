@@ -31,7 +31,22 @@ def stem(path):
     return re.sub(r"\.c$", "", path).replace("/", "_")
 
 
-def prover_times(log):
+def script_time(script_dir, goal):
+    """The prover time WP wrote in a goal's proof script (-wp-prover tip):
+    a goal replayed through its script is logged as "[Script] ... : Valid"
+    with no time."""
+    try:
+        with open(os.path.join(script_dir, goal + ".json"), encoding="utf-8") as f:
+            # WP prints a whole number of seconds as OCaml does: "4."
+            results = json.loads(re.sub(r"(?<=\d)\.(?=[\s,}\]])", ".0", f.read()))
+    except (OSError, ValueError):
+        return None
+    valid = [float(r.get("time", 0.0)) for r in results if isinstance(r, dict)
+             and r.get("verdict") == "valid"] if isinstance(results, list) else []
+    return min(valid) if valid else None
+
+
+def prover_times(log, script_dir=None):
     """Goal name (without typed_ and _partN) -> prover seconds, summed over parts."""
     times = {}
     if not os.path.exists(log):
@@ -40,6 +55,12 @@ def prover_times(log):
         for line in f:
             m = GOAL_LINE.match(line.rstrip("\n"))
             if not m or m.group(1) == "Qed":
+                continue
+            if m.group(1) == "Script":
+                secs = script_time(script_dir, m.group(2)) if script_dir else None
+                if secs is not None:
+                    name = re.sub(r"_part\d+$", "", m.group(2))
+                    times[name] = times.get(name, 0.0) + secs
                 continue
             # "(Qed:2ms) (50ms) (35431) (cached)": the first plain time is the prover's
             t = TIME.search(re.sub(r"\(Qed:[^)]*\)", "", m.group(4)))
@@ -108,7 +129,7 @@ def file_report(path, build, pending, skipped, once=()):
     for goals in data.get("wp:axiomatics", {}).values():
         lemmas.update(goals)
     run["goals"] = {"functions": data.get("wp:functions", {}), "lemmas": lemmas}
-    times = prover_times(rep["log"])
+    times = prover_times(rep["log"], os.path.join(build, "session", s, "script"))
     funcs = []
     for name, goals in sorted(data.get("wp:functions", {}).items()):
         funcs.append(dict(name=name, **entries(goals, times)))
@@ -177,7 +198,9 @@ def markdown(report):
            "    " + report["command"], "",
            "It is run first with `%s` in place of `-wp-cache update -wp-par 2`" % report["replay"],
            "(cached verdicts only, no prover started); only if that leaves a goal",
-           "unproved is it run as above.", ""]
+           "unproved is it run as above.  STEM is the file's path with `/` as `_`",
+           "and no `.c`; build/proofs/session/STEM is a fresh copy of",
+           "proofs/session/STEM, the prover each goal's script names (proofs/README.md).", ""]
     if report.get("properties"):
         out += ["## Properties", "",
                 "What the proofs establish, by name (proofs/properties.tsv names the goals",

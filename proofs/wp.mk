@@ -69,9 +69,11 @@ FRAMAC       ?= frama-c
 PROOF_BUILD  := $(BUILD)/proofs
 WP_CACHE_DIR := proofs/cache
 WP_PROVERS   := z3,cvc4
+WP_TIMEOUT   := 20
 WP_CPPFLAGS  := -Isrc/core -Ispec -I$(PROOF_BUILD) -DTCPSM_PROOF
 WP_FLAGS      = -wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast \
-                -wp-prover $(WP_PROVERS) -wp-timeout 20 -wp-no-init-const \
+                -wp-prover tip,$(WP_PROVERS) -wp-time-margin $(WP_TIMEOUT) \
+                -wp-timeout $(WP_TIMEOUT) -wp-no-init-const \
                 -wp-cache-dir $(WP_CACHE_DIR)
 WP_CMD        = $(FRAMAC) $(WP_FLAGS) -cpp-extra-args="$(WP_CPPFLAGS)"
 
@@ -99,6 +101,23 @@ WP_CMD        = $(FRAMAC) $(WP_FLAGS) -cpp-extra-args="$(WP_CPPFLAGS)"
 #     433 s, and no goal's winning prover took more than 0.82 s; with
 #     PROVE_SERIAL=1 (at most one file in this pass at a time, flock) 581 s
 #     and the same 0.82 s.  Set it if goals come near the limit.
+#
+# Which prover first (proofs/session, committed).  Racing Z3 and CVC4 on
+# every goal costs both: from an empty cache, user.c took 127 s wall and
+# 159 s CPU, against 62 s and 75 s for CVC4 alone; but one prover alone
+# does not do for every file (CVC4 alone times out on table.c's
+# tcpsm_row_find, where Z3 proves in well under a second).  So the choice
+# is made per goal, with WP's proof scripts: proofs/session/<stem>/script/
+# holds, for each goal a prover proved, a one-line JSON naming that prover
+# (the faster one, when both did).  With -wp-prover tip,z3,cvc4, WP runs
+# only the prover a goal's script names; only if that fails (a goal that
+# changed) does it try the others, and a goal with no script races both as
+# before.  A replay gains too, as a goal's Why3 task is built for one prover
+# instead of two: user.c's replay took 23 s instead of 33 s.  With
+# -wp-time-margin equal to the timeout, WP writes a script for every goal a
+# prover proves; it writes them into a copy under $(PROOF_BUILD), never
+# into proofs/session, which only `make prove-cache` updates.
+WP_SESSION   := proofs/session
 WP_REPLAY     = -wp-cache offline -wp-par 64
 WP_UPDATE     = -wp-cache update -wp-par 2
 PROVE_SERIAL ?=
@@ -129,7 +148,7 @@ $(PROOF_BUILD)/transitions.acsl: proofs/transitions.acsl.in proofs/transitions.a
 # <stem>.rc holds Frama-C's exit status and report.py decides.
 prove: $(PROVE_RCS)
 	@python3 proofs/report.py --build $(PROOF_BUILD) \
-	    --command '$(WP_CMD) $(WP_UPDATE) -wp-report-json $(PROOF_BUILD)/STEM.json FILE' \
+	    --command '$(WP_CMD) $(WP_UPDATE) -wp-session $(PROOF_BUILD)/session/STEM -wp-report-json $(PROOF_BUILD)/STEM.json FILE' \
 	    --replay '$(WP_REPLAY)' \
 	    --pending '$(PROVE_PENDING)' --core '$(CORE_SRCS)' \
 	    --skip '$(foreach f,$(PROVE_FILES),$(if $(PROVE_SKIP_$(call wp_stem,$(f))),$(f)=$(PROVE_SKIP_$(call wp_stem,$(f)))))' \
@@ -141,12 +160,16 @@ $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
 	@f='$(call wp_file,$*)'; s='$(PROOF_BUILD)/$*'; \
 	[ -n "$$f" ] || { echo "prove: no file of PROVE_FILES for $@" >&2; exit 1; }; \
 	rm -f $$s.rc $$s.pass $$s.json $$s.replay.log; \
+	rm -rf $(PROOF_BUILD)/session/$*; mkdir -p $(PROOF_BUILD)/session/$*/script; \
+	if [ -d $(WP_SESSION)/$*/script ]; then \
+	    cp $(WP_SESSION)/$*/script/*.json $(PROOF_BUILD)/session/$*/script/ 2>/dev/null; \
+	    find $(PROOF_BUILD)/session/$*/script -type f -exec touch -m -d @0 {} +; fi; \
 	echo "prove: $$f ..."; t0=$$(date +%s); pass=replay; \
 	if [ -n "$(filter $(call wp_file,$*),$(PROVE_PENDING))" ]; then \
 	    : > $$s.log; pass=prove; \
-	    $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) $(call wp_skip,$*) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
+	    $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) $(call wp_skip,$*) -wp-session $(PROOF_BUILD)/session/$* -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
 	else \
-	    $(WP_CMD) $(WP_REPLAY) $(call wp_skip,$*) -wp-report-json $$s.json $$f > $$s.log 2>&1 & pid=$$!; \
+	    $(WP_CMD) $(WP_REPLAY) $(call wp_skip,$*) -wp-session $(PROOF_BUILD)/session/$* -wp-report-json $$s.json $$f > $$s.log 2>&1 & pid=$$!; \
 	    trap 'kill $$pid 2>/dev/null; exit 130' INT TERM HUP; \
 	    while kill -0 $$pid 2>/dev/null; do \
 	        if grep -E '^\[wp\] .*Goal typed_' $$s.log 2>/dev/null | grep -qv ' : Valid'; then kill $$pid; break; fi; \
@@ -155,7 +178,7 @@ $(PROOF_BUILD)/%.rc: $(PROOF_BUILD)/transitions.acsl FORCE | prove-tools
 	    wait $$pid 2>/dev/null; rc=$$?; trap - INT TERM HUP; \
 	    if [ $$rc -ne 0 ] || ! awk '/^\[wp\] Proved goals:/ { ok = ($$4 == $$6) } END { exit !ok }' $$s.log; then \
 	        mv $$s.log $$s.replay.log; rm -f $$s.json; pass=prove; \
-	        $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) $(call wp_skip,$*) -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
+	        $(WP_SERIAL) $(WP_CMD) $(WP_UPDATE) $(call wp_skip,$*) -wp-session $(PROOF_BUILD)/session/$* -wp-report-json $$s.json $$f > $$s.log 2>&1; rc=$$?; \
 	    fi; \
 	fi; \
 	echo "prove: $$f: $$pass pass, $$(( $$(date +%s) - t0 )) s, frama-c exit status $$rc"; \
@@ -183,11 +206,15 @@ prove-tools:
 #     verdicts).  Each cache file it reads gets its access time set (the
 #     cache's access times are first set to 1970, so that even relatime
 #     records the read).
-#  3. The cache files not read in 2 are dropped: goals that no longer exist,
+#  3. proofs/session is rewritten from the scripts run 2 wrote (all its
+#     verdicts come from the cache, so their times are the cached ones):
+#     proofs/session.py keeps, per goal, the fastest prover that proved it,
+#     and drops the scripts of goals that no longer exist.
+#  4. The cache files not read in 2 are dropped: goals that no longer exist,
 #     and losers of the Z3/CVC4 race that a replay does not need.
 # The result depends only on the goals, so run it before committing changed
-# contracts, and commit proofs/cache with them.  If the file system does not
-# record reads (noatime), 3 is skipped with a message.
+# contracts, and commit proofs/cache and proofs/session with them.  If the file system does not
+# record reads (noatime), 4 is skipped with a message.
 # `make prove-cache-rebuild` starts from an empty cache: every verdict is
 # computed again (to check that nothing proves only thanks to an old one).
 prove-cache: prove-tools
@@ -199,6 +226,8 @@ prove-cache: prove-tools
 	@new=$$(find $(WP_CACHE_DIR) -maxdepth 1 -type f -name '*.json' -newer $(PROOF_BUILD)/cache.mark | wc -l); \
 	if [ "$$new" -ne 0 ]; then \
 	    echo "prove-cache: the second run still computed $$new verdicts; no entry dropped" >&2; exit 1; fi
+	@python3 proofs/session.py $(PROOF_BUILD)/session $(WP_SESSION) \
+	    $(foreach f,$(PROVE_FILES),$(call wp_stem,$(f)))
 	@cat $(WP_CACHE_DIR)/.atime-probe >/dev/null; \
 	if [ -z "$$(find $(WP_CACHE_DIR)/.atime-probe -anewer $(PROOF_BUILD)/cache.mark)" ]; then \
 	    echo "prove-cache: this file system does not record reads; no stale entry dropped"; \
