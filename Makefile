@@ -35,11 +35,13 @@ CORE_CFLAGS   := $(STD) $(WARN) -ffreestanding $(OPT)
 CORE_CPPFLAGS := -Isrc/core -Ispec -I.
 # The simulator, the CLI and the tests are ordinary hosted C11.
 HOST_CFLAGS   := $(STD) $(WARN) $(OPT)
-HOST_CPPFLAGS := -Isrc/sim -Isrc/core -Ispec -I.
+HOST_CPPFLAGS := -Isrc/host -Isrc/sim -Isrc/core -Ispec -I.
 
 # Evaluated only when a test is linked, i.e. after tests/deps.sh ran.
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# libsodium: test_isn checks tcpsm_siphash24 against crypto_shorthash.
+SODIUM_LIBS   = $(shell pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
 
 VERSION := $(shell sed -n 's/^\#define TCPSM_VERSION "\(.*\)"/\1/p' src/core/tcpsm.h)
 SOMAJOR := 0
@@ -50,6 +52,7 @@ SOREAL  := libtcpsm.so.$(VERSION)
 # Sources and what they become
 
 CORE_SRCS := $(sort $(wildcard src/core/*.c))
+HOSTL_SRCS := $(sort $(wildcard src/host/*.c))
 SIM_SRCS  := $(sort $(wildcard src/sim/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -57,6 +60,8 @@ TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 CORE_OBJS  := $(CORE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 CORE_PICS  := $(CORE_SRCS:src/%.c=$(BUILD)/pic/%.o)
 CLANG_OBJS := $(CORE_SRCS:src/%.c=$(BUILD)/clang/%.o)
+HOSTL_OBJS := $(HOSTL_SRCS:src/%.c=$(BUILD)/obj/%.o)
+HOSTL_PICS := $(HOSTL_SRCS:src/%.c=$(BUILD)/pic/%.o)
 SIM_OBJS   := $(SIM_SRCS:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJS   := $(CLI_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TEST_OBJS  := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
@@ -134,7 +139,11 @@ $(CLANG_OBJS): $(BUILD)/clang/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CLANG) $(CORE_CFLAGS) $(CORE_CPPFLAGS) -MMD -MP -c -o $@ $<
 
-$(SIM_OBJS) $(CLI_OBJS): $(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP)
+$(HOSTL_PICS): $(BUILD)/pic/%.o: src/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -fPIC $(CFLAGS) $(HOST_CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(HOSTL_OBJS) $(SIM_OBJS) $(CLI_OBJS): $(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(CFLAGS) $(HOST_CPPFLAGS) -MMD -MP -c -o $@ $<
 
@@ -143,11 +152,11 @@ $(TEST_OBJS): $(BUILD)/obj/tests/%.o: tests/unit/%.c $(FLAGS_STAMP)
 	$(CC) $(HOST_CFLAGS) $(CFLAGS) $(HOST_CPPFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -c -o $@ $<
 
 # ar would keep members of deleted sources: start from an empty archive.
-$(LIB_A): $(CORE_OBJS)
+$(LIB_A): $(CORE_OBJS) $(HOSTL_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIB_SO): $(CORE_PICS)
+$(LIB_SO): $(CORE_PICS) $(HOSTL_PICS)
 	$(CC) -shared -Wl,-soname,$(SONAME) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/libtcpsm.so: $(LIB_SO)
@@ -158,15 +167,16 @@ $(PROGRAM): $(SIM_OBJS) $(CLI_OBJS) $(LIB_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIM_OBJS) $(CLI_OBJS) $(LIB_A)
 
 # Tests link the core and sim objects directly (not cli's main).
-$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(CORE_OBJS) $(SIM_OBJS)
+$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(CORE_OBJS) $(HOSTL_OBJS) $(SIM_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SODIUM_LIBS)
 
 # The .pc file depends on PREFIX, so it is written at install time.
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 src/core/tcpsm.h $(DESTDIR)$(INCLUDEDIR)/tcpsm.h
 	install -m 644 src/core/tcpsm_wire.h $(DESTDIR)$(INCLUDEDIR)/tcpsm_wire.h
+	install -m 644 src/host/tcpsm_host.h $(DESTDIR)$(INCLUDEDIR)/tcpsm_host.h
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libtcpsm.a
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(SOREAL)
 	ln -sf $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)

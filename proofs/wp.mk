@@ -18,6 +18,7 @@ PROVE_FILES := \
     src/core/check.c \
     src/core/wire.c \
     src/core/table.c \
+    src/core/isn.c \
     proofs/seq_harness.c \
     proofs/legal_harness.c
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/deps.sh: install what `make check` needs that a C compiler and make
-# do not bring (cmocka for the unit tests; Frama-C, Why3, Z3, CVC4 and
+# do not bring (cmocka for the unit tests, libsodium for test_isn's SipHash
+# cross-check; Frama-C, Why3, Z3, CVC4 and
 # python3 for `make prove`), then make sure Why3 knows Z3 and CVC4.
 # Debian packages only; installing needs root (as on CI).
 #
@@ -10,6 +11,7 @@ set -euo pipefail
 
 DEPS='
 libcmocka-dev   /usr/include/cmocka.h
+libsodium-dev   /usr/include/sodium.h
 pkg-config      pkg-config
 python3         python3
 frama-c-base    frama-c

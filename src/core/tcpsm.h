@@ -463,6 +463,28 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now);
 enum tcpsm_inv tcpsm_conn_check(const struct tcpsm_conn *c);
 
 /* ---------------------------------------------------------------------- */
+/* Initial sequence numbers (src/core/isn.c) */
+
+#define TCPSM_ISN_KEY_LEN 16    /* octets of the secret key */
+
+/* SipHash-2-4 of msg[0 .. len-1] under a 128-bit key (the 64-bit result;
+ * its little-endian octets are the reference implementation's output). */
+/*@ requires \valid_read(key + (0 .. 15));
+    requires len == 0 || \valid_read(msg + (0 .. len - 1));
+    assigns \nothing; */
+uint64_t tcpsm_siphash24(const uint8_t key[16], const uint8_t *msg, size_t len);
+
+/* The ISN of RFC 6528 for the connection local <-> remote at `now`
+ * (microseconds): a 4-microsecond clock plus SipHash-2-4 of the 4-tuple
+ * under the caller's secret key.  Same inputs, same ISN; give it to
+ * tcpsm_open (struct tcpsm_open's iss) or tcpsm_set_iss. */
+/*@ requires \valid_read(key + (0 .. 15));
+    requires \valid_read(local) && \valid_read(remote);
+    assigns \nothing; */
+uint32_t tcpsm_isn(const uint8_t key[16], const struct tcpsm_endpoint *local,
+                   const struct tcpsm_endpoint *remote, uint64_t now);
+
+/* ---------------------------------------------------------------------- */
 /* The transition table (spec/transitions.def) */
 
 struct tcpsm_row {
