@@ -1,0 +1,515 @@
+/*
+ * host.c: many connections over the core (tcpsm_host.h).
+ *
+ * Implementation notes:
+ * - The table is the caller's array of slots; a slot is FREE, a LISTENER
+ *   or a CONN.  Lookups are linear scans: the table is meant to be small
+ *   (a test host, a simulator endpoint, a reference model), and a scan has
+ *   no hidden state that could make two runs differ.
+ * - Demultiplexing (tcpsm_host_input_segment): a connection whose 4-tuple
+ *   is the segment's; else the most specific listener on the destination
+ *   (MUST-42: a specified local address, then a specified foreign
+ *   address, then a specified foreign port, each beats its wildcard);
+ *   else no connection, and a CLOSED TCB of the host's own answers as RFC
+ *   9293 3.10.7.1 says (the core's rules, so the RST's fields are the
+ *   core's, and no RST answers a RST).
+ * - A SYN to a listener makes a new connection in a free slot: the
+ *   listener's TCB is never given the SYN, so it stays in LISTEN
+ *   (MUST-41: nothing else is disturbed).  The new TCB is a passive OPEN
+ *   on the segment's 4-tuple with the RFC 6528 ISN, then gets the SYN.  A
+ *   full backlog or table drops the SYN without an answer.
+ * - A connection made by a listener that goes back to LISTEN (a RST in
+ *   SYN-RECEIVED, 3.10.7.4) or to CLOSED before it is accepted is freed at
+ *   once: the listener itself is still there.
+ */
+#include <string.h>
+
+#include "tcpsm_host.h"
+
+static bool addr_eq(const struct tcpsm_addr *a, const struct tcpsm_addr *b)
+{
+    return a->family == b->family && memcmp(a->addr, b->addr, sizeof a->addr) == 0;
+}
+
+static bool addr_given(const struct tcpsm_addr *a)
+{
+    return a->family != TCPSM_AF_UNSPEC;
+}
+
+static bool family_ok(uint8_t f)
+{
+    return f == TCPSM_AF_INET || f == TCPSM_AF_INET6;
+}
+
+bool tcpsm_addr_is_multi(const struct tcpsm_addr *a)
+{
+    if (a == NULL)
+        return false;
+    if (a->family == TCPSM_AF_INET)
+        return (a->addr[0] & 0xF0u) == 0xE0u   /* 224.0.0.0/4: multicast */
+               || (a->addr[0] == 255 && a->addr[1] == 255
+                   && a->addr[2] == 255 && a->addr[3] == 255);   /* limited broadcast */
+    if (a->family == TCPSM_AF_INET6)
+        return a->addr[0] == 0xFFu;            /* ff00::/8: multicast */
+    return false;
+}
+
+enum tcpsm_err tcpsm_host_init(struct tcpsm_host *h, const struct tcpsm_config *cfg,
+                               struct tcpsm_host_slot *slots, uint32_t nslot,
+                               const uint8_t key[TCPSM_ISN_KEY_LEN])
+{
+    enum tcpsm_err e;
+    if (h == NULL || (slots == NULL && nslot != 0) || nslot > TCPSM_HOST_MAX_SLOTS
+        || key == NULL)
+        return TCPSM_ERR_INVAL;
+    for (uint32_t i = 0; i < nslot; i++)
+        if ((slots[i].sbuf == NULL && slots[i].scap != 0)
+            || (slots[i].rbuf == NULL && slots[i].rcap != 0)
+            || slots[i].scap > TCPSM_MAX_BUF || slots[i].rcap > TCPSM_MAX_BUF)
+            return TCPSM_ERR_INVAL;
+    memset(h, 0, sizeof *h);
+    if (cfg != NULL)
+        h->cfg = *cfg;
+    else
+        tcpsm_config_default(&h->cfg);
+    e = tcpsm_conn_init(&h->closed, &h->cfg, NULL, 0, NULL, 0);
+    if (e != TCPSM_OK)
+        return e;           /* a bad configuration */
+    h->slot = slots;
+    h->nslot = nslot;
+    memcpy(h->key, key, TCPSM_ISN_KEY_LEN);
+    for (uint32_t i = 0; i < nslot; i++) {
+        slots[i].use = TCPSM_SLOT_FREE;
+        slots[i].queued = false;
+        slots[i].released = false;
+        slots[i].parent = 0;
+        slots[i].backlog = 0;
+        slots[i].pending = 0;
+        slots[i].born = 0;
+    }
+    return TCPSM_OK;
+}
+
+/* A free slot with a fresh CLOSED TCB over its buffers, or NULL. */
+static struct tcpsm_host_slot *take_slot(struct tcpsm_host *h, uint32_t *index)
+{
+    for (uint32_t i = 0; i < h->nslot; i++) {
+        struct tcpsm_host_slot *s = &h->slot[i];
+        if (s->use != TCPSM_SLOT_FREE)
+            continue;
+        if (tcpsm_conn_init(&s->conn, &h->cfg, s->sbuf, s->scap, s->rbuf, s->rcap) != TCPSM_OK)
+            continue;
+        s->queued = false;
+        s->released = false;
+        s->parent = 0;
+        s->backlog = 0;
+        s->pending = 0;
+        s->born = ++h->births;
+        *index = i;
+        return s;
+    }
+    return NULL;
+}
+
+static void free_slot(struct tcpsm_host *h, uint32_t i)
+{
+    struct tcpsm_host_slot *s = &h->slot[i];
+    if (s->use == TCPSM_SLOT_CONN && s->queued && s->parent < h->nslot
+        && h->slot[s->parent].pending > 0)
+        h->slot[s->parent].pending--;
+    s->use = TCPSM_SLOT_FREE;
+    s->queued = false;
+    s->released = false;
+}
+
+/* Free slot i if its connection is over and nobody holds it: CLOSED with
+ * nothing left to send, and released or never accepted.  A connection made
+ * by a listener that went back to LISTEN is over too. */
+static void reap(struct tcpsm_host *h, uint32_t i)
+{
+    struct tcpsm_host_slot *s = &h->slot[i];
+    if (s->use != TCPSM_SLOT_CONN)
+        return;
+    if (s->queued && s->conn.state == TCPSM_LISTEN) {
+        free_slot(h, i);
+        return;
+    }
+    if (s->conn.state == TCPSM_CLOSED && s->conn.nreply == 0 && (s->released || s->queued))
+        free_slot(h, i);
+}
+
+static bool endpoint_ok(const struct tcpsm_endpoint *e, bool need_addr, bool need_port)
+{
+    if (e == NULL)
+        return !need_addr && !need_port;
+    if (e->ip.family != TCPSM_AF_UNSPEC && !family_ok(e->ip.family))
+        return false;
+    if (need_addr && !addr_given(&e->ip))
+        return false;
+    return !need_port || e->port != 0;
+}
+
+static bool endpoint_eq(const struct tcpsm_endpoint *a, const struct tcpsm_endpoint *b)
+{
+    return addr_eq(&a->ip, &b->ip) && a->port == b->port;
+}
+
+enum tcpsm_err tcpsm_host_listen(struct tcpsm_host *h, uint64_t now,
+                                 const struct tcpsm_endpoint *local,
+                                 const struct tcpsm_endpoint *remote,
+                                 uint32_t backlog, uint32_t *handle)
+{
+    static const struct tcpsm_endpoint any;
+    struct tcpsm_open o;
+    struct tcpsm_host_slot *s;
+    uint32_t i;
+    enum tcpsm_err e;
+    if (h == NULL || handle == NULL || backlog == 0 || !endpoint_ok(local, false, true)
+        || !endpoint_ok(remote, false, false))
+        return TCPSM_ERR_INVAL;
+    if (remote == NULL)
+        remote = &any;
+    if (addr_given(&local->ip) && addr_given(&remote->ip) && local->ip.family != remote->ip.family)
+        return TCPSM_ERR_INVAL;
+    /* MUST-42: one listener per (local socket, foreign socket) */
+    for (i = 0; i < h->nslot; i++)
+        if (h->slot[i].use == TCPSM_SLOT_LISTENER && !h->slot[i].released
+            && endpoint_eq(&h->slot[i].conn.local, local)
+            && endpoint_eq(&h->slot[i].conn.open_remote, remote))
+            return TCPSM_ERR_EXISTS;
+    s = take_slot(h, &i);
+    if (s == NULL)
+        return TCPSM_ERR_RESOURCES;
+    memset(&o, 0, sizeof o);
+    o.active = false;
+    o.local = *local;
+    o.remote = *remote;
+    e = tcpsm_open(&s->conn, now, &o);
+    if (e != TCPSM_OK)
+        return e;           /* the slot stays free */
+    s->use = TCPSM_SLOT_LISTENER;
+    s->backlog = backlog;
+    *handle = i;
+    return TCPSM_OK;
+}
+
+/* A connection (not a listener) on exactly this 4-tuple, or NULL. */
+static struct tcpsm_host_slot *find_conn(struct tcpsm_host *h, const struct tcpsm_addr *lip,
+                                         uint16_t lport, const struct tcpsm_addr *rip,
+                                         uint16_t rport, uint32_t *index)
+{
+    for (uint32_t i = 0; i < h->nslot; i++) {
+        struct tcpsm_host_slot *s = &h->slot[i];
+        const struct tcpsm_conn *c = &s->conn;
+        if (s->use != TCPSM_SLOT_CONN || c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
+            continue;
+        if (c->local.port == lport && c->remote.port == rport && addr_eq(&c->local.ip, lip)
+            && addr_eq(&c->remote.ip, rip)) {
+            *index = i;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+enum tcpsm_err tcpsm_host_connect(struct tcpsm_host *h, uint64_t now,
+                                  const struct tcpsm_endpoint *local,
+                                  const struct tcpsm_endpoint *remote, uint32_t *handle)
+{
+    struct tcpsm_open o;
+    struct tcpsm_host_slot *s;
+    uint32_t i;
+    enum tcpsm_err e;
+    if (h == NULL || handle == NULL || !endpoint_ok(local, true, true)
+        || !endpoint_ok(remote, true, true) || local->ip.family != remote->ip.family)
+        return TCPSM_ERR_INVAL;
+    if (tcpsm_addr_is_multi(&remote->ip) || tcpsm_addr_is_multi(&local->ip))
+        return TCPSM_ERR_ILLEGAL;
+    if (find_conn(h, &local->ip, local->port, &remote->ip, remote->port, &i) != NULL)
+        return TCPSM_ERR_EXISTS;
+    s = take_slot(h, &i);
+    if (s == NULL)
+        return TCPSM_ERR_RESOURCES;     /* 5: a full table refuses, evicts nothing */
+    memset(&o, 0, sizeof o);
+    o.active = true;
+    o.local = *local;
+    o.remote = *remote;
+    o.iss = tcpsm_isn(h->key, local, remote, now);   /* RFC 6528 (MUST-8, SHLD-1) */
+    e = tcpsm_open(&s->conn, now, &o);
+    if (e != TCPSM_OK)
+        return e;
+    s->use = TCPSM_SLOT_CONN;
+    *handle = i;
+    return TCPSM_OK;
+}
+
+enum tcpsm_err tcpsm_host_accept(struct tcpsm_host *h, uint32_t listener, uint32_t *handle)
+{
+    uint32_t best = 0;
+    bool found = false;
+    if (h == NULL || handle == NULL || listener >= h->nslot
+        || h->slot[listener].use != TCPSM_SLOT_LISTENER || h->slot[listener].released)
+        return TCPSM_ERR_INVAL;
+    for (uint32_t i = 0; i < h->nslot; i++) {
+        const struct tcpsm_host_slot *s = &h->slot[i];
+        uint8_t st = s->conn.state;
+        if (s->use != TCPSM_SLOT_CONN || !s->queued || s->parent != listener
+            || st == TCPSM_SYN_RECEIVED || st == TCPSM_LISTEN || st == TCPSM_CLOSED)
+            continue;
+        if (!found || s->born < h->slot[best].born) {
+            best = i;
+            found = true;
+        }
+    }
+    if (!found)
+        return TCPSM_ERR_EMPTY;
+    h->slot[best].queued = false;
+    if (h->slot[listener].pending > 0)
+        h->slot[listener].pending--;
+    *handle = best;
+    return TCPSM_OK;
+}
+
+struct tcpsm_conn *tcpsm_host_conn(struct tcpsm_host *h, uint32_t handle)
+{
+    if (h == NULL || handle >= h->nslot || h->slot[handle].use == TCPSM_SLOT_FREE
+        || h->slot[handle].released || h->slot[handle].queued)
+        return NULL;
+    return &h->slot[handle].conn;
+}
+
+enum tcpsm_err tcpsm_host_release(struct tcpsm_host *h, uint64_t now, uint32_t handle)
+{
+    struct tcpsm_host_slot *s;
+    if (h == NULL || handle >= h->nslot)
+        return TCPSM_ERR_INVAL;
+    s = &h->slot[handle];
+    if (s->use == TCPSM_SLOT_FREE || s->released || s->queued)
+        return TCPSM_ERR_INVAL;
+    if (s->use == TCPSM_SLOT_LISTENER) {
+        /* its waiting connections were never the application's: reset them */
+        for (uint32_t i = 0; i < h->nslot; i++) {
+            struct tcpsm_host_slot *q = &h->slot[i];
+            if (q->use == TCPSM_SLOT_CONN && q->queued && q->parent == handle) {
+                (void)tcpsm_abort(&q->conn, now);
+                q->queued = false;
+                q->released = true;
+                reap(h, i);
+            }
+        }
+        (void)tcpsm_close(&s->conn, now);   /* LISTEN -> CLOSED (3.10.4) */
+        s->pending = 0;
+        free_slot(h, handle);
+        return TCPSM_OK;
+    }
+    s->released = true;
+    reap(h, handle);
+    return TCPSM_OK;
+}
+
+/* The listener that takes a segment to (dst, dport) from (src, sport):
+ * the most specific match (MUST-42), or none. */
+static bool find_listener(struct tcpsm_host *h, const struct tcpsm_segment *seg,
+                          uint32_t *index)
+{
+    int best_score = -1;
+    for (uint32_t i = 0; i < h->nslot; i++) {
+        const struct tcpsm_host_slot *s = &h->slot[i];
+        const struct tcpsm_conn *c = &s->conn;
+        int score = 0;
+        if (s->use != TCPSM_SLOT_LISTENER || s->released || c->state != TCPSM_LISTEN
+            || c->local.port != seg->dport)
+            continue;
+        if (addr_given(&c->local.ip)) {
+            if (!addr_eq(&c->local.ip, &seg->dst))
+                continue;
+            score += 4;
+        }
+        if (addr_given(&c->open_remote.ip)) {
+            if (!addr_eq(&c->open_remote.ip, &seg->src))
+                continue;
+            score += 2;
+        }
+        if (c->open_remote.port != 0) {
+            if (c->open_remote.port != seg->sport)
+                continue;
+            score += 1;
+        }
+        if (score > best_score) {
+            best_score = score;
+            *index = i;
+        }
+    }
+    return best_score >= 0;
+}
+
+/* A SYN for listener l: a new connection in SYN-RECEIVED, or a silent drop. */
+static enum tcpsm_err spawn(struct tcpsm_host *h, uint64_t now, uint32_t l,
+                            const struct tcpsm_segment *seg, const uint8_t *payload)
+{
+    struct tcpsm_host_slot *ls = &h->slot[l], *s;
+    struct tcpsm_open o;
+    uint32_t i;
+    enum tcpsm_err e;
+    if (tcpsm_addr_is_multi(&seg->src)) {
+        h->stats.syn_bad_source++;      /* MUST-63: reject a SYN from a broadcast/multicast source */
+        return TCPSM_OK;
+    }
+    if (ls->pending >= ls->backlog) {
+        h->stats.syn_backlog++;         /* a full backlog drops the SYN, no RST */
+        return TCPSM_OK;
+    }
+    s = take_slot(h, &i);
+    if (s == NULL) {
+        h->stats.syn_no_slot++;
+        return TCPSM_OK;
+    }
+    memset(&o, 0, sizeof o);
+    o.active = false;
+    o.local.ip = seg->dst;
+    o.local.port = seg->dport;
+    o.remote.ip = seg->src;
+    o.remote.port = seg->sport;
+    o.iss = tcpsm_isn(h->key, &o.local, &o.remote, now);    /* RFC 6528 */
+    e = tcpsm_open(&s->conn, now, &o);
+    if (e == TCPSM_OK)
+        e = tcpsm_input(&s->conn, now, seg, payload);
+    if (e != TCPSM_OK || s->conn.state != TCPSM_SYN_RECEIVED)
+        return e;           /* the slot was never marked used: it stays free */
+    s->use = TCPSM_SLOT_CONN;
+    s->queued = true;
+    s->parent = l;
+    ls->pending++;
+    return TCPSM_OK;
+}
+
+enum tcpsm_err tcpsm_host_input_segment(struct tcpsm_host *h, uint64_t now,
+                                        const struct tcpsm_addr *src,
+                                        const struct tcpsm_addr *dst,
+                                        const uint8_t *bytes, size_t len)
+{
+    struct tcpsm_segment seg;
+    const uint8_t *payload;
+    enum tcpsm_err e;
+    uint32_t i;
+    if (h == NULL || src == NULL || dst == NULL || bytes == NULL)
+        return TCPSM_ERR_INVAL;
+    h->stats.seg_in++;
+    if (!family_ok(src->family) || src->family != dst->family) {
+        h->stats.seg_bad++;
+        return TCPSM_ERR_INVAL;
+    }
+    e = tcpsm_wire_parse(bytes, len, &seg, &payload);
+    if (e == TCPSM_OK)
+        e = tcpsm_wire_verify(src, dst, bytes, len);    /* MUST-3: a bad checksum is dropped */
+    if (e != TCPSM_OK) {
+        h->stats.seg_bad++;
+        return e;
+    }
+    seg.src = *src;
+    seg.dst = *dst;
+    if (tcpsm_addr_is_multi(dst)) {
+        h->stats.seg_not_unicast++;     /* MUST-57: silently drop */
+        return TCPSM_ERR_NOT_FOR_US;
+    }
+    if (find_conn(h, dst, seg.dport, src, seg.sport, &i) != NULL) {
+        e = tcpsm_input(&h->slot[i].conn, now, &seg, payload);
+        reap(h, i);
+        return e;
+    }
+    if (find_listener(h, &seg, &i)) {
+        if ((seg.flags & (TCPSM_SYN | TCPSM_RST | TCPSM_ACK)) == TCPSM_SYN)
+            return spawn(h, now, i, &seg, payload);
+        /* 3.10.7.2: RST ignored, ACK answered by RST, the rest dropped */
+        return tcpsm_input(&h->slot[i].conn, now, &seg, payload);
+    }
+    h->stats.no_conn++;
+    if (tcpsm_addr_is_multi(src))
+        return TCPSM_OK;                /* no reply to a broadcast/multicast source */
+    /* RFC 9293 3.10.7.1: no TCB, the CLOSED state's rules */
+    return tcpsm_input(&h->closed, now, &seg, payload);
+}
+
+/* Serialise the segment seg (its text in scratch) into buf. */
+static enum tcpsm_err emit(struct tcpsm_host *h, const struct tcpsm_segment *seg,
+                           struct tcpsm_addr *src, struct tcpsm_addr *dst,
+                           uint8_t *buf, size_t cap, size_t *len)
+{
+    enum tcpsm_err e = tcpsm_wire_write(seg, h->scratch, buf, cap, len);
+    if (e != TCPSM_OK)
+        return e;
+    *src = seg->src;
+    *dst = seg->dst;
+    h->stats.seg_out++;
+    return TCPSM_OK;
+}
+
+enum tcpsm_err tcpsm_host_output_segment(struct tcpsm_host *h, uint64_t now,
+                                         struct tcpsm_addr *src, struct tcpsm_addr *dst,
+                                         uint8_t *buf, size_t cap, size_t *len)
+{
+    struct tcpsm_segment seg;
+    uint32_t room;
+    if (h == NULL || src == NULL || dst == NULL || buf == NULL || len == NULL
+        || cap < TCPSM_HDR_MAX)
+        return TCPSM_ERR_INVAL;
+    room = (uint32_t)(cap - TCPSM_HDR_MAX < TCPSM_HOST_SCRATCH ? cap - TCPSM_HDR_MAX
+                                                            : TCPSM_HOST_SCRATCH);
+    if (tcpsm_output(&h->closed, now, &seg, h->scratch, room) == TCPSM_OK)
+        return emit(h, &seg, src, dst, buf, cap, len);
+    for (uint32_t n = 0; n < h->nslot; n++) {
+        uint32_t i = (h->next_out + n) % h->nslot;
+        struct tcpsm_host_slot *s = &h->slot[i];
+        if (s->use == TCPSM_SLOT_FREE)
+            continue;
+        if (tcpsm_output(&s->conn, now, &seg, h->scratch, room) == TCPSM_OK) {
+            h->next_out = (i + 1u) % h->nslot;
+            reap(h, i);
+            return emit(h, &seg, src, dst, buf, cap, len);
+        }
+        reap(h, i);
+    }
+    return TCPSM_ERR_EMPTY;
+}
+
+uint64_t tcpsm_host_next_deadline(const struct tcpsm_host *h)
+{
+    uint64_t d = TCPSM_NEVER;
+    if (h == NULL)
+        return d;
+    for (uint32_t i = 0; i < h->nslot; i++) {
+        uint64_t t;
+        if (h->slot[i].use == TCPSM_SLOT_FREE)
+            continue;
+        t = tcpsm_next_deadline(&h->slot[i].conn);
+        if (t < d)
+            d = t;
+    }
+    return d;
+}
+
+enum tcpsm_err tcpsm_host_timer(struct tcpsm_host *h, uint64_t now)
+{
+    if (h == NULL)
+        return TCPSM_ERR_INVAL;
+    for (uint32_t i = 0; i < h->nslot; i++) {
+        struct tcpsm_host_slot *s = &h->slot[i];
+        if (s->use == TCPSM_SLOT_FREE)
+            continue;
+        if (tcpsm_next_deadline(&s->conn) <= now)
+            (void)tcpsm_timer(&s->conn, now);
+        reap(h, i);
+    }
+    return TCPSM_OK;
+}
+
+uint32_t tcpsm_host_in_use(const struct tcpsm_host *h)
+{
+    uint32_t n = 0;
+    if (h == NULL)
+        return 0;
+    for (uint32_t i = 0; i < h->nslot; i++)
+        if (h->slot[i].use != TCPSM_SLOT_FREE)
+            n++;
+    return n;
+}

@@ -1,0 +1,174 @@
+/*
+ * tcpsm_host.h: the host layer.  One struct tcpsm_host owns many connections:
+ * a fixed table of slots the caller provides (no allocation), keyed by
+ * the 4-tuple, IPv4 and IPv6; listeners; the replies to segments for no
+ * connection (RFC 9293 3.10.7.1); RFC 6528 ISNs for the connections it
+ * opens.
+ *
+ * Like the core it has no I/O, no clock and no randomness: wire bytes go
+ * in through tcpsm_host_input_segment() (a TCP segment and its two
+ * addresses) and come out through tcpsm_host_output_segment(); time is
+ * `now` in microseconds; the ISN key is the caller's.
+ *
+ * Handles: a connection or a listener is named by the index of its slot.
+ * A handle stays valid until the application gives it up
+ * (tcpsm_host_release); the slot is then reused once the connection is
+ * CLOSED (a connection in TIME-WAIT keeps its slot for 2 MSL).
+ */
+#ifndef TCPSM_HOST_H
+#define TCPSM_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpsm.h"
+
+enum tcpsm_slot_use {
+    TCPSM_SLOT_FREE = 0,
+    TCPSM_SLOT_LISTENER,      /* a passive OPEN: its TCB stays in LISTEN */
+    TCPSM_SLOT_CONN           /* a connection (opened, or made by a listener) */
+};
+
+/* One slot of the table.  The caller sets sbuf/scap and rbuf/rcap (the
+ * connection's send and receive buffers) before tcpsm_host_init and
+ * leaves the rest to the host. */
+struct tcpsm_host_slot {
+    uint8_t *sbuf;
+    uint32_t scap;
+    uint8_t *rbuf;
+    uint32_t rcap;
+    struct tcpsm_conn conn;
+    uint8_t use;              /* enum tcpsm_slot_use */
+    bool queued;              /* made by a listener, not yet accepted */
+    bool released;            /* the application gave the handle up */
+    uint32_t parent;          /* queued: the listener's slot */
+    uint32_t backlog;         /* listener: most connections queued at once */
+    uint32_t pending;         /* listener: connections queued now */
+    uint64_t born;            /* order of creation (accept hands out the oldest) */
+};
+
+/* What the host did with the segments and calls it was given. */
+struct tcpsm_host_stats {
+    uint64_t seg_in;          /* segments given to tcpsm_host_input_segment */
+    uint64_t seg_bad;         /* of which malformed or with a bad checksum */
+    uint64_t seg_not_unicast; /* of which to a broadcast/multicast address (MUST-57) */
+    uint64_t syn_bad_source;  /* SYNs from a broadcast/multicast source (MUST-63) */
+    uint64_t syn_backlog;     /* SYNs dropped: listener's backlog full */
+    uint64_t syn_no_slot;     /* SYNs dropped: no free slot */
+    uint64_t no_conn;         /* segments for no connection (answered by RST unless RST) */
+    uint64_t seg_out;         /* segments written by tcpsm_host_output_segment */
+};
+
+#define TCPSM_HOST_MAX_SLOTS 65535u
+#define TCPSM_HOST_SCRATCH 2048u      /* most text per segment written */
+
+struct tcpsm_host {
+    struct tcpsm_config cfg;
+    struct tcpsm_host_slot *slot;
+    uint32_t nslot;
+    uint8_t key[TCPSM_ISN_KEY_LEN];   /* RFC 6528's secret (MUST-9: the caller's) */
+    struct tcpsm_conn closed;         /* a CLOSED TCB: answers segments for no connection */
+    uint32_t next_out;                /* round robin over the slots for output */
+    uint64_t births;                  /* slots taken so far */
+    struct tcpsm_host_stats stats;
+    uint8_t scratch[TCPSM_HOST_SCRATCH];   /* the text of the segment being written */
+};
+
+
+/* Take the caller's slots (their buffers set), configuration (NULL for
+ * the defaults) and ISN key.  TCPSM_ERR_INVAL on a bad argument. */
+enum tcpsm_err tcpsm_host_init(struct tcpsm_host *h, const struct tcpsm_config *cfg,
+                               struct tcpsm_host_slot *slots, uint32_t nslot,
+                               const uint8_t key[TCPSM_ISN_KEY_LEN]);
+
+/* Passive OPEN on `local` (its address may be unspecified: any of the
+ * host's; its port must be given) for connections from `remote`, which
+ * may be fully specified, partly (address or port 0) or unspecified
+ * (NULL).  Several listeners may share a local port if their foreign
+ * sockets differ (MUST-42); a SYN goes to the most specific match.  At
+ * most `backlog` (>= 1) connections wait for tcpsm_host_accept at once. */
+enum tcpsm_err tcpsm_host_listen(struct tcpsm_host *h, uint64_t now,
+                                 const struct tcpsm_endpoint *local,
+                                 const struct tcpsm_endpoint *remote,
+                                 uint32_t backlog, uint32_t *handle);
+
+/* Active OPEN from `local` (address and port given) to `remote` (fully
+ * specified), with the RFC 6528 ISN. */
+enum tcpsm_err tcpsm_host_connect(struct tcpsm_host *h, uint64_t now,
+                                  const struct tcpsm_endpoint *local,
+                                  const struct tcpsm_endpoint *remote, uint32_t *handle);
+
+/* A connection of `listener` that reached ESTABLISHED (or later), oldest
+ * slot first; TCPSM_ERR_EMPTY when none waits. */
+enum tcpsm_err tcpsm_host_accept(struct tcpsm_host *h, uint32_t listener, uint32_t *handle);
+
+/* The TCB behind a handle, for tcpsm_send, tcpsm_receive, tcpsm_close,
+ * tcpsm_abort and tcpsm_status (NULL for a bad handle). */
+struct tcpsm_conn *tcpsm_host_conn(struct tcpsm_host *h, uint32_t handle);
+
+/* The application is done with `handle`: a listener is closed and its
+ * waiting connections reset; a connection keeps running (its FIN, TIME-WAIT)
+ * and its slot is freed once it is CLOSED. */
+enum tcpsm_err tcpsm_host_release(struct tcpsm_host *h, uint64_t now, uint32_t handle);
+
+/* A TCP segment (header and text, wire bytes) from `src` to `dst`:
+ * checksum verified, parsed, given to its connection, to a listener, or
+ * answered as RFC 9293 3.10.7.1 says for no connection.  An error
+ * (TCPSM_ERR_BAD_CHECKSUM, TCPSM_ERR_TRUNCATED, ...) means the segment was
+ * dropped and nothing changed but the counters. */
+enum tcpsm_err tcpsm_host_input_segment(struct tcpsm_host *h, uint64_t now,
+                                        const struct tcpsm_addr *src,
+                                        const struct tcpsm_addr *dst,
+                                        const uint8_t *bytes, size_t len);
+
+/* The next segment any connection wants to send, as wire bytes (checksum
+ * filled) in buf[0 .. *len), with its addresses.  TCPSM_ERR_EMPTY when
+ * nothing is waiting. */
+enum tcpsm_err tcpsm_host_output_segment(struct tcpsm_host *h, uint64_t now,
+                                         struct tcpsm_addr *src, struct tcpsm_addr *dst,
+                                         uint8_t *buf, size_t cap, size_t *len);
+
+/* ---- Whole IP packets (src/host/ip.c) ---- */
+
+#define TCPSM_IPV4_HDR 20u      /* an IPv4 header without options */
+#define TCPSM_IPV6_HDR 40u      /* the IPv6 fixed header */
+
+/* The TCP segment inside an IPv4 or IPv6 packet, and its addresses.
+ * Refused: a bad IPv4 header checksum (TCPSM_ERR_BAD_CHECKSUM), a fragment
+ * or an IPv6 extension header (TCPSM_ERR_BAD_HEADER), a packet shorter than
+ * its header says (TCPSM_ERR_TRUNCATED), another protocol
+ * (TCPSM_ERR_NOT_FOR_US). */
+enum tcpsm_err tcpsm_ip_parse(const uint8_t *pkt, size_t n, struct tcpsm_addr *src,
+                              struct tcpsm_addr *dst, const uint8_t **tcp, size_t *tcplen);
+
+/* An IP packet from src to dst (both IPv4 or both IPv6) around the TCP
+ * segment tcp[0 .. tcplen), into out (which may hold the segment already,
+ * at out + TCPSM_IPV6_HDR).  TTL 64; IPv4 with DF and ID 0. */
+enum tcpsm_err tcpsm_ip_write(const struct tcpsm_addr *src, const struct tcpsm_addr *dst,
+                              const uint8_t *tcp, size_t tcplen, uint8_t *out, size_t cap,
+                              size_t *outlen);
+
+/* tcpsm_host_input_segment for a whole IPv4 or IPv6 packet. */
+enum tcpsm_err tcpsm_host_input(struct tcpsm_host *h, uint64_t now, const uint8_t *pkt, size_t n);
+
+/* tcpsm_host_output_segment as a whole IP packet in buf[0 .. *len);
+ * cap must be at least TCPSM_IPV6_HDR + TCPSM_HDR_MAX. */
+enum tcpsm_err tcpsm_host_output(struct tcpsm_host *h, uint64_t now, uint8_t *buf, size_t cap,
+                                 size_t *len);
+
+/* The earliest timer deadline of any connection (TCPSM_NEVER if none). */
+uint64_t tcpsm_host_next_deadline(const struct tcpsm_host *h);
+
+/* Run the timers due at `now`, and free the slots whose connection is
+ * CLOSED and released. */
+enum tcpsm_err tcpsm_host_timer(struct tcpsm_host *h, uint64_t now);
+
+/* Slots in use (listeners and connections, TIME-WAIT included). */
+uint32_t tcpsm_host_in_use(const struct tcpsm_host *h);
+
+/* Is `a` a broadcast or multicast address (IPv4 255.255.255.255 or
+ * 224.0.0.0/4, IPv6 ff00::/8)? */
+bool tcpsm_addr_is_multi(const struct tcpsm_addr *a);
+
+#endif /* TCPSM_HOST_H */
