@@ -42,6 +42,9 @@ CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 # libsodium: test_isn checks tcpsm_siphash24 against crypto_shorthash.
 SODIUM_LIBS   = $(shell pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
+# libpcap: src/sim/pcap.c writes capture files when its header is there
+# (`tcpsm demo --pcap`); without it the program builds and says so.
+PCAP_LIBS     = $(shell test -f /usr/include/pcap/pcap.h && echo -lpcap)
 
 VERSION := $(shell sed -n 's/^\#define TCPSM_VERSION "\(.*\)"/\1/p' src/core/tcpsm.h)
 SOMAJOR := 0
@@ -85,6 +88,8 @@ FREESTANDING_OK := memcpy|memset|memmove|memcmp
 
 .PHONY: all lib tests demo check freestanding deps install uninstall clean help FORCE
 .DEFAULT_GOAL := all
+# A recipe that fails (a link with undefined symbols) leaves no half-written target.
+.DELETE_ON_ERROR:
 
 all: lib $(PROGRAM)
 
@@ -164,12 +169,12 @@ $(BUILD)/libtcpsm.so: $(LIB_SO)
 	ln -sf $(SONAME) $@
 
 $(PROGRAM): $(SIM_OBJS) $(CLI_OBJS) $(LIB_A)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIM_OBJS) $(CLI_OBJS) $(LIB_A)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIM_OBJS) $(CLI_OBJS) $(LIB_A) $(PCAP_LIBS)
 
 # Tests link the core and sim objects directly (not cli's main).
 $(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(CORE_OBJS) $(HOSTL_OBJS) $(SIM_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SODIUM_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SODIUM_LIBS) $(PCAP_LIBS)
 
 # The .pc file depends on PREFIX, so it is written at install time.
 install: all
@@ -188,7 +193,7 @@ install: all
 	install -m 755 $(PROGRAM) $(DESTDIR)$(BINDIR)/tcpsm
 
 uninstall:
-	rm -f $(DESTDIR)$(INCLUDEDIR)/tcpsm.h $(DESTDIR)$(INCLUDEDIR)/tcpsm_wire.h $(DESTDIR)$(PKGCONFIGDIR)/tcpsm.pc \
+	rm -f $(DESTDIR)$(INCLUDEDIR)/tcpsm.h $(DESTDIR)$(INCLUDEDIR)/tcpsm_wire.h $(DESTDIR)$(INCLUDEDIR)/tcpsm_host.h $(DESTDIR)$(PKGCONFIGDIR)/tcpsm.pc \
 	    $(DESTDIR)$(LIBDIR)/libtcpsm.a $(DESTDIR)$(LIBDIR)/libtcpsm.so \
 	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SOREAL) \
 	    $(DESTDIR)$(BINDIR)/tcpsm

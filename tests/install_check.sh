@@ -16,7 +16,7 @@ $MAKE -s --no-print-directory install DESTDIR="$D/root" PREFIX=/usr >"$D/install
     || { cat "$D/install.log"; fail "make install DESTDIR=... PREFIX=/usr failed"; }
 
 R=$D/root/usr
-for f in include/tcpsm.h lib/libtcpsm.a lib/libtcpsm.so lib/libtcpsm.so.0 \
+for f in include/tcpsm.h include/tcpsm_host.h lib/libtcpsm.a lib/libtcpsm.so lib/libtcpsm.so.0 \
          lib/pkgconfig/tcpsm.pc bin/tcpsm; do
     [ -e "$R/$f" ] || fail "$f not installed"
 done
@@ -26,12 +26,13 @@ grep -qx 'prefix=/usr' "$R/lib/pkgconfig/tcpsm.pc" || fail "tcpsm.pc: prefix is 
 command -v pkg-config >/dev/null || fail "pkg-config not installed (tests/deps.sh installs it)"
 cat >"$D/use.c" <<'C'
 #include <tcpsm.h>
+#include <tcpsm_host.h>
 
 int main(void)
 {
     struct tcpsm_config cfg;
     tcpsm_config_default(&cfg);
-    return cfg.mss != 0 ? 0 : 1;
+    return cfg.mss != 0 && tcpsm_host_in_use(NULL) == 0 ? 0 : 1;
 }
 C
 # Only our .pc file; the sysroot maps its /usr paths into DESTDIR, and the
