@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/deps.sh: install what `make check` needs that a C compiler and make
-# do not bring (cmocka for the unit tests, libsodium for test_isn's SipHash
-# cross-check; Frama-C, Why3, Z3, CVC4 and
-# python3 for `make prove`), then make sure Why3 knows Z3 and CVC4.
+# do not bring (cmocka for the unit tests; libsodium for test_isn's SipHash
+# cross-check; libpcap and tcpdump for `tcpsm demo --pcap` and its check;
+# Frama-C, Why3, Z3, CVC4 and python3 for `make prove`), then make sure Why3
+# knows Z3 and CVC4.
 # Debian packages only; installing needs root (as on CI).
 #
 # To add a dependency, add a line to DEPS: the Debian package, then a probe
@@ -12,6 +13,8 @@ set -euo pipefail
 DEPS='
 libcmocka-dev   /usr/include/cmocka.h
 libsodium-dev   /usr/include/sodium.h
+libpcap-dev     /usr/include/pcap/pcap.h
+tcpdump         tcpdump
 pkg-config      pkg-config
 python3         python3
 frama-c-base    frama-c

@@ -85,7 +85,7 @@ suite_line unit "$upass" "$ufail" "$nbin test files"
 
 # --- check scripts: one test each ------------------------------------------
 for check in requirements:check_requirements contracts:check_contracts readme:readme_example \
-             demo:demo_check install:install_check; do
+             demo:demo_check pcap:pcap_check install:install_check; do
     label=${check%%:*}
     script=tests/${check#*:}.sh
     if timeout "$TEST_TIMEOUT" bash "$script"; then

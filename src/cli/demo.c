@@ -142,6 +142,8 @@ struct demo {
     bool broken;                /* an invariant failed: stop */
     struct app app[2];          /* [0] client, [1] server */
     struct sim_net net;
+    const char *pcap_path;          /* --pcap FILE, or NULL */
+    struct sim_pcap pcap;
 };
 
 const char *demo_scenario_name(unsigned i)
@@ -681,12 +683,39 @@ static int verdict(struct demo *d)
     return 0;
 }
 
+static int run_net(struct demo *d);
+
 static int run(struct demo *d)
+{
+    int rc;
+
+    if (d->pcap_path != NULL) {
+        char err[256];
+        if (sim_pcap_open(&d->pcap, d->pcap_path, err, sizeof err) != 0) {
+            fprintf(stderr, "tcpsm demo: --pcap %s: %s\n", d->pcap_path, err);
+            return 1;
+        }
+    }
+    rc = run_net(d);
+    if (d->pcap_path != NULL) {
+        if (sim_pcap_close(&d->pcap) != 0) {
+            fprintf(stderr, "tcpsm demo: --pcap %s: not every packet was written\n",
+                    d->pcap_path);
+            return 1;
+        }
+        printf("  pcap: %u packets written to %s\n", (unsigned)d->pcap.written, d->pcap_path);
+    }
+    return rc;
+}
+
+static int run_net(struct demo *d)
 {
     unsigned steps;
 
     if (setup(d) != 0)
         return 1;
+    if (d->pcap_path != NULL)
+        d->net.trace = &d->pcap;
     react(d);
     for (steps = 0; !d->broken; steps++) {
         if (steps == MAX_STEPS) {
@@ -767,7 +796,8 @@ int demo_main(int argc, char **argv)
         }
         if (!((len == 10 && strncmp(arg, "--scenario", len) == 0) ||
               (len == 7 && strncmp(arg, "--delay", len) == 0) ||
-              (len == 5 && strncmp(arg, "--msl", len) == 0))) {
+              (len == 5 && strncmp(arg, "--msl", len) == 0) ||
+              (len == 6 && strncmp(arg, "--pcap", len) == 0))) {
             fprintf(stderr, "tcpsm demo: unknown %s '%s' (see 'tcpsm --help')\n",
                     arg[0] == '-' ? "option" : "argument", arg);
             return CLI_USAGE;
@@ -781,6 +811,8 @@ int demo_main(int argc, char **argv)
         }
         if (arg[2] == 's') {
             name = val;
+        } else if (arg[2] == 'p') {
+            d.pcap_path = val;
         } else if (arg[2] == 'd') {
             if (!number(val, 60000u, &d.delay_ms)) {
                 fprintf(stderr, "tcpsm demo: --delay wants milliseconds, 0..60000, not '%s'\n",

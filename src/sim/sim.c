@@ -197,6 +197,8 @@ static void transmit(struct sim_net *n, unsigned from, struct tcpsm_segment *seg
     }
     e.wire_len = p->len;
     e.at = p->due;
+    if (n->trace != NULL)   /* the capture shows what was sent, lost or not */
+        sim_pcap_write(n->trace, n->now, &p->src, &p->dst, p->bytes, p->len);
     if (fate(n, p)) {
         e.kind = SIM_EV_DROP;
         emit(n, &e);

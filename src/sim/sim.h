@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "tcpsm.h"
+#include "pcap.h"
 
 #define SIM_MAX_EP 8          /* endpoints */
 #define SIM_MAX_PKT 256       /* packets in flight */
@@ -114,6 +115,8 @@ struct sim_net {
     bool used[SIM_MAX_PKT];
     uint16_t queue[SIM_MAX_PKT];
     unsigned nqueue;
+
+    struct sim_pcap *trace;     /* if set, every packet sent is written there */
 
     struct sim_event log[SIM_LOG_MAX];
     unsigned nlog;
