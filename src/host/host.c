@@ -77,6 +77,7 @@ enum tcpsm_err tcpsm_host_init(struct tcpsm_host *h, const struct tcpsm_config *
         return e;           /* a bad configuration */
     h->slot = slots;
     h->nslot = nslot;
+    h->challenge_limit = TCPSM_HOST_CHALLENGE_LIMIT;
     memcpy(h->key, key, TCPSM_ISN_KEY_LEN);
     for (uint32_t i = 0; i < nslot; i++) {
         slots[i].use = TCPSM_SLOT_FREE;
@@ -383,6 +384,71 @@ static enum tcpsm_err spawn(struct tcpsm_host *h, uint64_t now, uint32_t l,
     return TCPSM_OK;
 }
 
+void tcpsm_host_set_challenge_limit(struct tcpsm_host *h, uint32_t per_second)
+{
+    if (h != NULL)
+        h->challenge_limit = per_second;
+}
+
+/* Would c answer seg with a challenge ACK (RFC 5961 3.2, 4.2, 5.2)?  Only
+ * asked when the host's budget is spent; the core decides otherwise. */
+static bool draws_challenge(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    bool synced = c->state >= TCPSM_ESTABLISHED && c->state <= TCPSM_TIME_WAIT;
+    if (c->state < TCPSM_SYN_RECEIVED || c->state > TCPSM_TIME_WAIT)
+        return false;
+    if (seg->flags & TCPSM_RST)
+        return c->cfg.rfc5961_rst && seg->seq != c->rcv_nxt;
+    if (!synced)
+        return false;
+    if ((seg->flags & TCPSM_SYN) && c->cfg.rfc5961_syn)
+        return true;
+    if ((seg->flags & TCPSM_ACK) && c->cfg.rfc5961_ack) {
+        uint32_t lo = c->snd_una - c->max_snd_wnd;      /* modulo 2^32 */
+        return (uint32_t)(seg->ack - lo) > (uint32_t)(c->snd_nxt - lo);
+    }
+    return false;
+}
+
+/* Is a challenge ACK still allowed in the current second? */
+static bool challenge_left(struct tcpsm_host *h, uint64_t now)
+{
+    if (now - h->challenge_since >= 1000000u || now < h->challenge_since) {
+        h->challenge_since = now;
+        h->challenge_used = 0;
+    }
+    return h->challenge_used < h->challenge_limit;
+}
+
+/* A segment for the connection in slot i: RFC 5961's limit, then the core. */
+static enum tcpsm_err to_conn(struct tcpsm_host *h, uint64_t now, uint32_t i,
+                              const struct tcpsm_segment *seg, const uint8_t *payload)
+{
+    struct tcpsm_conn *c = &h->slot[i].conn;
+    uint32_t ch = c->n_challenge_acks, ba = c->n_bad_ack_dropped, ri = c->n_rst_ignored,
+             si = c->n_syn_ignored, sent;
+    enum tcpsm_err e;
+    if (draws_challenge(c, seg) && !challenge_left(h, now)) {
+        h->stats.challenge_limited++;   /* RFC 5961 7: no challenge ACK; dropped as it would be */
+        if (seg->flags & TCPSM_RST)
+            h->stats.rst_ignored++;
+        else if (seg->flags & TCPSM_SYN)
+            h->stats.syn_ignored++;
+        return TCPSM_OK;
+    }
+    e = tcpsm_input(c, now, seg, payload);
+    sent = (c->n_challenge_acks - ch) + (c->cfg.rfc5961_ack ? c->n_bad_ack_dropped - ba : 0u);
+    h->stats.challenge_acks += sent;
+    h->stats.rst_ignored += c->n_rst_ignored - ri + (c->n_challenge_acks - ch
+                                                     - (c->n_syn_ignored - si));
+    h->stats.syn_ignored += c->n_syn_ignored - si;
+    (void)challenge_left(h, now);
+    h->challenge_used = h->challenge_used + sent < h->challenge_used ? UINT32_MAX
+                                                                     : h->challenge_used + sent;
+    reap(h, i);
+    return e;
+}
+
 enum tcpsm_err tcpsm_host_input_segment(struct tcpsm_host *h, uint64_t now,
                                         const struct tcpsm_addr *src,
                                         const struct tcpsm_addr *dst,
@@ -412,11 +478,8 @@ enum tcpsm_err tcpsm_host_input_segment(struct tcpsm_host *h, uint64_t now,
         h->stats.seg_not_unicast++;     /* MUST-57: silently drop */
         return TCPSM_ERR_NOT_FOR_US;
     }
-    if (find_conn(h, dst, seg.dport, src, seg.sport, &i) != NULL) {
-        e = tcpsm_input(&h->slot[i].conn, now, &seg, payload);
-        reap(h, i);
-        return e;
-    }
+    if (find_conn(h, dst, seg.dport, src, seg.sport, &i) != NULL)
+        return to_conn(h, now, i, &seg, payload);
     if (find_listener(h, &seg, &i)) {
         if ((seg.flags & (TCPSM_SYN | TCPSM_RST | TCPSM_ACK)) == TCPSM_SYN)
             return spawn(h, now, i, &seg, payload);

@@ -58,6 +58,11 @@ struct tcpsm_host_stats {
     uint64_t syn_no_slot;     /* SYNs dropped: no free slot */
     uint64_t no_conn;         /* segments for no connection (answered by RST unless RST) */
     uint64_t seg_out;         /* segments written by tcpsm_host_output_segment */
+    /* RFC 5961, summed over the host's connections (each TCB counts its own) */
+    uint64_t challenge_acks;  /* challenge ACKs sent (3.2 RST, 4.2 SYN, 5.2 ACK) */
+    uint64_t challenge_limited; /* segments dropped without one: over the limit (7) */
+    uint64_t rst_ignored;     /* RSTs that reset nothing (out of window, or limited) */
+    uint64_t syn_ignored;     /* SYNs in a synchronized state (challenged or limited) */
 };
 
 #define TCPSM_HOST_MAX_SLOTS 65535u
@@ -71,6 +76,9 @@ struct tcpsm_host {
     struct tcpsm_conn closed;         /* a CLOSED TCB: answers segments for no connection */
     uint32_t next_out;                /* round robin over the slots for output */
     uint64_t births;                  /* slots taken so far */
+    uint32_t challenge_limit;         /* challenge ACKs per second, all connections (RFC 5961 7) */
+    uint32_t challenge_used;          /* sent in the current second */
+    uint64_t challenge_since;         /* start of the current second */
     struct tcpsm_host_stats stats;
     uint8_t scratch[TCPSM_HOST_SCRATCH];   /* the text of the segment being written */
 };
@@ -163,6 +171,15 @@ uint64_t tcpsm_host_next_deadline(const struct tcpsm_host *h);
 /* Run the timers due at `now`, and free the slots whose connection is
  * CLOSED and released. */
 enum tcpsm_err tcpsm_host_timer(struct tcpsm_host *h, uint64_t now);
+
+/* RFC 5961 7: at most `per_second` challenge ACKs per second over all the
+ * host's connections (default TCPSM_HOST_CHALLENGE_LIMIT).  Beyond it, a
+ * segment that would draw one (an in-window RST not at RCV.NXT, a SYN in a
+ * synchronized state, an ACK outside SND.UNA - MAX.SND.WND .. SND.NXT) is
+ * dropped without it, as RFC 5961 drops it anyway, and counted in
+ * stats.challenge_limited. */
+#define TCPSM_HOST_CHALLENGE_LIMIT 1000u
+void tcpsm_host_set_challenge_limit(struct tcpsm_host *h, uint32_t per_second);
 
 /* Slots in use (listeners and connections, TIME-WAIT included). */
 uint32_t tcpsm_host_in_use(const struct tcpsm_host *h);

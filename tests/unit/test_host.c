@@ -506,6 +506,60 @@ static void test_ip_codec(void **state)
     assert_int_equal(B.h.stats.seg_bad, 1);
 }
 
+/* RFC 5961 7: challenge ACKs are limited per host and per second; over the
+ * limit the segment is dropped without one; the counters say what
+ * happened. */
+static void test_challenge_ack_limit(void **state)
+{
+    struct tcpsm_endpoint a = ep(A.ip, 44000), b = ep(B.ip, 80);
+    struct tcpsm_segment out;
+    struct tcpsm_conn *sc;
+    uint32_t l, c, s, rn, un;
+    (void)state;
+    assert_int_equal(B.h.challenge_limit, TCPSM_HOST_CHALLENGE_LIMIT);
+    tcpsm_host_set_challenge_limit(&B.h, 3);
+    assert_int_equal(tcpsm_host_listen(&B.h, now, &b, NULL, 4, &l), TCPSM_OK);
+    assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+    pump();
+    assert_int_equal(tcpsm_host_accept(&B.h, l, &s), TCPSM_OK);
+    sc = tcpsm_host_conn(&B.h, s);
+    rn = sc->rcv_nxt;
+    un = sc->snd_una;
+    /* 5 in-window RSTs not at RCV.NXT: 3 challenge ACKs, 2 dropped silently */
+    {
+        int acks = 0;
+        for (int i = 0; i < 5; i++) {
+            assert_int_equal(inject(A.ip, 44000, B.ip, 80, TCPSM_RST, rn + 10, 0, 0), TCPSM_OK);
+            acks += drain(&B, NULL, &out);      /* each answer goes out before the next RST */
+        }
+        assert_int_equal(acks, 3);
+    }
+    assert_int_equal(out.flags, TCPSM_ACK);
+    assert_int_equal(out.ack, rn);
+    assert_int_equal(B.h.stats.challenge_acks, 3);
+    assert_int_equal(B.h.stats.challenge_limited, 2);
+    assert_int_equal(B.h.stats.rst_ignored, 5);
+    /* a SYN in ESTABLISHED is limited the same way */
+    assert_int_equal(inject(A.ip, 44000, B.ip, 80, TCPSM_SYN, rn + 100, 0, 0), TCPSM_OK);
+    assert_int_equal(drain(&B, NULL, &out), 0);
+    assert_int_equal(B.h.stats.syn_ignored, 1);
+    assert_int_equal(B.h.stats.challenge_limited, 3);
+    assert_int_equal(sc->state, TCPSM_ESTABLISHED);
+    /* a second later there is budget again */
+    now += 1000000;
+    assert_int_equal(inject(A.ip, 44000, B.ip, 80, TCPSM_SYN, rn + 100, 0, 0), TCPSM_OK);
+    assert_int_equal(drain(&B, NULL, &out), 1);
+    assert_int_equal(B.h.stats.challenge_acks, 4);
+    assert_int_equal(B.h.stats.syn_ignored, 2);
+    /* an ACK for data never sent (RFC 5961 5.2) draws one too */
+    assert_int_equal(inject(A.ip, 44000, B.ip, 80, TCPSM_ACK, rn, un + 100000, 0), TCPSM_OK);
+    assert_int_equal(drain(&B, NULL, &out), 1);
+    assert_int_equal(B.h.stats.challenge_acks, 5);
+    /* the RST at RCV.NXT still resets: the limit never blocks a real reset */
+    assert_int_equal(inject(A.ip, 44000, B.ip, 80, TCPSM_RST, rn, 0, 0), TCPSM_OK);
+    assert_int_equal(sc->state, TCPSM_CLOSED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +576,7 @@ int main(void)
         cmocka_unit_test_setup(test_bad_arguments, setup),
         cmocka_unit_test_setup(test_ip_packets_v4_and_v6, setup),
         cmocka_unit_test_setup(test_ip_codec, setup),
+        cmocka_unit_test_setup(test_challenge_ack_limit, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
