@@ -279,6 +279,46 @@ struct tcpsm_conn *tcpsm_host_conn(struct tcpsm_host *h, uint32_t handle)
     return &h->slot[handle].conn;
 }
 
+/* The TCB of a connection (not a listener) the application holds. */
+static struct tcpsm_conn *user_conn(struct tcpsm_host *h, uint32_t handle)
+{
+    struct tcpsm_conn *c = tcpsm_host_conn(h, handle);
+    return c != NULL && h->slot[handle].use == TCPSM_SLOT_CONN ? c : NULL;
+}
+
+enum tcpsm_err tcpsm_host_send(struct tcpsm_host *h, uint64_t now, uint32_t handle,
+                               const uint8_t *data, uint32_t len, unsigned flags,
+                               uint32_t *accepted)
+{
+    struct tcpsm_conn *c = user_conn(h, handle);
+    return c == NULL ? TCPSM_ERR_NOT_EXIST : tcpsm_send(c, now, data, len, flags, accepted);
+}
+
+enum tcpsm_err tcpsm_host_receive(struct tcpsm_host *h, uint64_t now, uint32_t handle,
+                                  uint8_t *buf, uint32_t cap, uint32_t *got, unsigned *flags)
+{
+    struct tcpsm_conn *c = user_conn(h, handle);
+    return c == NULL ? TCPSM_ERR_NOT_EXIST : tcpsm_receive(c, now, buf, cap, got, flags);
+}
+
+enum tcpsm_err tcpsm_host_close(struct tcpsm_host *h, uint64_t now, uint32_t handle)
+{
+    struct tcpsm_conn *c = user_conn(h, handle);
+    return c == NULL ? TCPSM_ERR_NOT_EXIST : tcpsm_close(c, now);
+}
+
+enum tcpsm_err tcpsm_host_abort(struct tcpsm_host *h, uint64_t now, uint32_t handle)
+{
+    struct tcpsm_conn *c = user_conn(h, handle);
+    return c == NULL ? TCPSM_ERR_NOT_EXIST : tcpsm_abort(c, now);
+}
+
+enum tcpsm_err tcpsm_host_status(struct tcpsm_host *h, uint32_t handle, struct tcpsm_status *st)
+{
+    struct tcpsm_conn *c = user_conn(h, handle);
+    return c == NULL ? TCPSM_ERR_NOT_EXIST : tcpsm_status(c, st);
+}
+
 enum tcpsm_err tcpsm_host_release(struct tcpsm_host *h, uint64_t now, uint32_t handle)
 {
     struct tcpsm_host_slot *s;

@@ -115,6 +115,18 @@ enum tcpsm_err tcpsm_host_accept(struct tcpsm_host *h, uint32_t listener, uint32
  * tcpsm_abort and tcpsm_status (NULL for a bad handle). */
 struct tcpsm_conn *tcpsm_host_conn(struct tcpsm_host *h, uint32_t handle);
 
+/* The user calls of RFC 9293 3.10 on the connection `handle` (the core's
+ * tcpsm_send ... tcpsm_status on its TCB; TCPSM_ERR_NOT_EXIST for a handle
+ * that names no connection of the application's). */
+enum tcpsm_err tcpsm_host_send(struct tcpsm_host *h, uint64_t now, uint32_t handle,
+                               const uint8_t *data, uint32_t len, unsigned flags,
+                               uint32_t *accepted);
+enum tcpsm_err tcpsm_host_receive(struct tcpsm_host *h, uint64_t now, uint32_t handle,
+                                  uint8_t *buf, uint32_t cap, uint32_t *got, unsigned *flags);
+enum tcpsm_err tcpsm_host_close(struct tcpsm_host *h, uint64_t now, uint32_t handle);
+enum tcpsm_err tcpsm_host_abort(struct tcpsm_host *h, uint64_t now, uint32_t handle);
+enum tcpsm_err tcpsm_host_status(struct tcpsm_host *h, uint32_t handle, struct tcpsm_status *st);
+
 /* The application is done with `handle`: a listener is closed and its
  * waiting connections reset; a connection keeps running (its FIN, TIME-WAIT)
  * and its slot is freed once it is CLOSED. */

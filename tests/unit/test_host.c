@@ -136,6 +136,15 @@ static void test_listener_makes_a_connection_and_stays_in_listen(void **state)
     assert_int_equal(tcpsm_host_conn(&B.h, l)->state, TCPSM_LISTEN);   /* MUST-41 */
     assert_int_equal(tcpsm_host_in_use(&B.h), 2);
     assert_int_equal(tcpsm_host_accept(&B.h, l, &s), TCPSM_ERR_EMPTY);
+    /* MUST-41: another passive OPEN on the same port, for exactly this
+     * client, disturbs neither the connection nor the first listener */
+    {
+        struct tcpsm_conn before = *tcpsm_host_conn(&B.h, s);
+        uint32_t l2;
+        assert_int_equal(tcpsm_host_listen(&B.h, now, &b, &a, 1, &l2), TCPSM_OK);
+        assert_memory_equal(&before, tcpsm_host_conn(&B.h, s), sizeof before);
+        assert_int_equal(tcpsm_host_conn(&B.h, l)->state, TCPSM_LISTEN);
+    }
 }
 
 /* Data both ways through handles, and the ISN the host chose is RFC 6528's. */
@@ -153,38 +162,49 @@ static void test_data_both_ways_and_isn(void **state)
     assert_int_equal(tcpsm_host_conn(&A.h, c)->iss, tcpsm_isn(key, &a, &b, t0));
     pump();
     assert_int_equal(tcpsm_host_accept(&B.h, l, &s), TCPSM_OK);
-    assert_int_equal(tcpsm_send(tcpsm_host_conn(&A.h, c), now, (const uint8_t *)"ping", 4, 0, &n),
-                     TCPSM_OK);
-    assert_int_equal(tcpsm_send(tcpsm_host_conn(&B.h, s), now, (const uint8_t *)"pong!", 5, 0, &n),
-                     TCPSM_OK);
+    assert_int_equal(tcpsm_host_send(&A.h, now, c, (const uint8_t *)"ping", 4, 0, &n), TCPSM_OK);
+    assert_int_equal(tcpsm_host_send(&B.h, now, s, (const uint8_t *)"pong!", 5, 0, &n), TCPSM_OK);
     pump();
-    assert_int_equal(tcpsm_receive(tcpsm_host_conn(&B.h, s), now, got, sizeof got, &n, &fl),
-                     TCPSM_OK);
+    assert_int_equal(tcpsm_host_receive(&B.h, now, s, got, sizeof got, &n, &fl), TCPSM_OK);
     assert_int_equal(n, 4);
     assert_memory_equal(got, "ping", 4);
-    assert_int_equal(tcpsm_receive(tcpsm_host_conn(&A.h, c), now, got, sizeof got, &n, &fl),
-                     TCPSM_OK);
+    assert_int_equal(tcpsm_host_receive(&A.h, now, c, got, sizeof got, &n, &fl), TCPSM_OK);
     assert_int_equal(n, 5);
     assert_memory_equal(got, "pong!", 5);
+    {
+        struct tcpsm_status st;
+        assert_int_equal(tcpsm_host_status(&A.h, c, &st), TCPSM_OK);
+        assert_int_equal(st.state, TCPSM_ESTABLISHED);
+    }
+    /* a listener or a free slot is no connection for the user calls */
+    assert_int_equal(tcpsm_host_send(&B.h, now, l, (const uint8_t *)"x", 1, 0, &n),
+                     TCPSM_ERR_NOT_EXIST);
+    assert_int_equal(tcpsm_host_close(&B.h, now, NSLOT - 1), TCPSM_ERR_NOT_EXIST);
+    assert_int_equal(tcpsm_host_abort(&A.h, now, c), TCPSM_OK);
+    assert_int_equal(tcpsm_host_conn(&A.h, c)->state, TCPSM_CLOSED);
 }
 
 /* MUST-42: the listener whose foreign socket names the sender beats the
  * wildcard; a sender it does not name goes to the wildcard. */
 static void test_specific_listener_beats_wildcard(void **state)
 {
-    struct tcpsm_endpoint b = ep(B.ip, 80), fromA = ep(A.ip, 0);
-    uint32_t wild, spec, h;
+    struct tcpsm_endpoint b = ep(B.ip, 80), fromA = ep(A.ip, 0), fromA5000 = ep(A.ip, 5000);
+    uint32_t wild, spec, full, h;
     (void)state;
     assert_int_equal(tcpsm_host_listen(&B.h, now, &b, NULL, 4, &wild), TCPSM_OK);
     assert_int_equal(tcpsm_host_listen(&B.h, now, &b, &fromA, 4, &spec), TCPSM_OK);
+    assert_int_equal(tcpsm_host_listen(&B.h, now, &b, &fromA5000, 4, &full), TCPSM_OK);
     assert_int_equal(tcpsm_host_listen(&B.h, now, &b, &fromA, 4, &h), TCPSM_ERR_EXISTS);
-    /* a SYN from A goes to `spec` */
+    /* a SYN from A's port 5000 goes to the fully specified listener */
     assert_int_equal(inject(A.ip, 5000, B.ip, 80, TCPSM_SYN, 100, 0, 0), TCPSM_OK);
+    /* from another port of A to the one naming A's address only */
+    assert_int_equal(inject(A.ip, 5002, B.ip, 80, TCPSM_SYN, 150, 0, 0), TCPSM_OK);
     /* a SYN from elsewhere goes to the wildcard */
     assert_int_equal(inject(h_addr4(10, 0, 0, 9), 5001, B.ip, 80, TCPSM_SYN, 200, 0, 0), TCPSM_OK);
+    assert_int_equal(B.slot[full].pending, 1);
     assert_int_equal(B.slot[spec].pending, 1);
     assert_int_equal(B.slot[wild].pending, 1);
-    assert_int_equal(tcpsm_host_in_use(&B.h), 4);
+    assert_int_equal(tcpsm_host_in_use(&B.h), 6);
     assert_int_equal(B.slot[spec].conn.state, TCPSM_LISTEN);
     assert_int_equal(B.slot[wild].conn.state, TCPSM_LISTEN);
 }

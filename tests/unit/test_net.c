@@ -11,6 +11,9 @@
  * CLOSED, and after 2 MSL of virtual time both tables are empty.  After
  * every network event every TCB in use passes tcpsm_conn_check.
  *
+ * A second test runs the same seed twice with the pcap trace on: the two
+ * files are byte-identical and hold one record per packet sent.
+ *
  * Randomness: the network's seed (TCPSM_SEED, default in h_seed) is
  * printed on failure.
  */
@@ -93,7 +96,7 @@ static void serve(struct side *s, bool client, uint64_t now)
         uint32_t want = client ? UP_BYTES : DOWN_BYTES, have = client ? DOWN_BYTES : UP_BYTES;
         if (!a->used || a->released)
             continue;
-        c = tcpsm_host_conn(&s->h, a->handle);
+        c = tcpsm_host_conn(&s->h, a->handle);   /* read-only: the state */
         assert_non_null(c);
         if (a->sent < want && (c->state == TCPSM_ESTABLISHED || c->state == TCPSM_CLOSE_WAIT)) {
             uint32_t n = want - a->sent, acc = 0;
@@ -101,12 +104,13 @@ static void serve(struct side *s, bool client, uint64_t now)
                 n = sizeof out;
             for (uint32_t k = 0; k < n; k++)
                 out[k] = client ? up_byte(a->conn, a->sent + k) : down_byte(a->conn, a->sent + k);
-            if (tcpsm_send(c, now, out, n, 0, &acc) == TCPSM_OK)
+            if (tcpsm_host_send(&s->h, now, a->handle, out, n, 0, &acc) == TCPSM_OK)
                 a->sent += acc;
         }
         for (;;) {
             uint32_t got = 0;
-            enum tcpsm_err e = tcpsm_receive(c, now, buf, sizeof buf, &got, NULL);
+            enum tcpsm_err e = tcpsm_host_receive(&s->h, now, a->handle, buf, sizeof buf, &got,
+                                                  NULL);
             if (e == TCPSM_ERR_CLOSING) {
                 a->eof = true;
                 break;
@@ -124,7 +128,7 @@ static void serve(struct side *s, bool client, uint64_t now)
         }
         if (a->sent == want && !a->closed
             && (c->state == TCPSM_ESTABLISHED || c->state == TCPSM_CLOSE_WAIT)) {
-            assert_int_equal(tcpsm_close(c, now), TCPSM_OK);
+            assert_int_equal(tcpsm_host_close(&s->h, now, a->handle), TCPSM_OK);
             a->closed = true;
         }
         if (a->closed && (a->eof || c->state == TCPSM_CLOSED || c->state == TCPSM_TIME_WAIT)) {
@@ -149,7 +153,8 @@ static void check_tcbs(const struct side *s)
                      tcpsm_inv_name(tcpsm_conn_check(&s->slot[i].conn)));
 }
 
-static void test_100_connections_over_a_faulty_link(void **state)
+/* The whole run; with `trace`, every packet sent goes into it. */
+static void scenario(struct sim_pcap *trace)
 {
     struct tcpsm_addr ca = h_addr4(10, 0, 0, 1), sa = h_addr4(10, 0, 0, 2);
     struct tcpsm_endpoint lep = { .ip = sa, .port = 80 };
@@ -161,8 +166,6 @@ static void test_100_connections_over_a_faulty_link(void **state)
     uint32_t listener;
     uint64_t events = 0, started = 0;
     bool done = false;
-    (void)state;
-    seed = h_seed();
     side_init(&cli, CLI_SLOTS, 0xC1);
     side_init(&srv, SRV_SLOTS, 0x51);
     net_init(&net, seed, 1000000);
@@ -170,6 +173,7 @@ static void test_100_connections_over_a_faulty_link(void **state)
     assert_int_equal(net_add(&net, &srv.h, &sa), 1);
     net_set_link(&net, 0, 1, &link);
     net_set_link(&net, 1, 0, &link);
+    net.trace = trace;
     assert_int_equal(tcpsm_host_listen(&srv.h, net.now, &lep, NULL, NCONN, &listener), TCPSM_OK);
     for (uint32_t i = 0; i < NCONN; i++) {
         struct tcpsm_endpoint l = { .ip = ca, .port = (uint16_t)(40000 + i) };
@@ -234,10 +238,52 @@ static void test_100_connections_over_a_faulty_link(void **state)
                   (unsigned long long)net.stats.corrupted, (unsigned long long)net.stats.rejected);
 }
 
+static void test_100_connections_over_a_faulty_link(void **state)
+{
+    (void)state;
+    seed = h_seed();
+    scenario(NULL);
+}
+
+/* Same seed, same run: the pcap traces of two runs are byte-identical, and
+ * hold one record per packet sent. */
+static void test_same_seed_same_packets(void **state)
+{
+    static const char *path[2] = { "build/test_net.1.pcap", "build/test_net.2.pcap" };
+    static uint8_t a[1 << 20], b[1 << 20];
+    size_t na, nb;
+    FILE *f;
+    (void)state;
+    seed = h_seed();
+    for (int r = 0; r < 2; r++) {
+        struct sim_pcap pc;
+        char err[200];
+        if (sim_pcap_open(&pc, path[r], err, sizeof err) != 0) {
+            print_message("net: no pcap trace (%s); only the counters are compared\n", err);
+            skip();
+        }
+        scenario(&pc);
+        assert_int_equal(sim_pcap_close(&pc), 0);
+        assert_int_equal(pc.written, net.stats.sent);
+    }
+    f = fopen(path[0], "rb");
+    assert_non_null(f);
+    na = fread(a, 1, sizeof a, f);
+    fclose(f);
+    f = fopen(path[1], "rb");
+    assert_non_null(f);
+    nb = fread(b, 1, sizeof b, f);
+    fclose(f);
+    assert_true(na > 24 && na < sizeof a);
+    assert_int_equal(na, nb);
+    assert_memory_equal(a, b, na);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_100_connections_over_a_faulty_link),
+        cmocka_unit_test(test_same_seed_same_packets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
