@@ -102,23 +102,43 @@ static int route(const struct net *n, const uint8_t *pkt, size_t len)
     return -1;
 }
 
+static void record(struct net *n, uint64_t packet, unsigned from, int to, enum net_fate fate,
+                   bool reordered, bool corrupted, bool duplicate, size_t len)
+{
+    struct net_trace_event *e = &n->log[n->nlog % NET_TRACE_MAX];
+    e->time = n->now;
+    e->packet = packet;
+    e->from = (uint8_t)from;
+    e->to = to < 0 ? 0xFFu : (uint8_t)to;
+    e->fate = (uint8_t)fate;
+    e->reordered = reordered;
+    e->corrupted = corrupted;
+    e->duplicate = duplicate;
+    e->len = (uint16_t)len;
+    n->nlog++;
+}
+
 /* Queue one copy of pkt for `to`, due at `due`. */
-static void put(struct net *n, unsigned to, uint64_t due, const uint8_t *pkt, size_t len)
+static bool put(struct net *n, unsigned from, unsigned to, uint64_t due, const uint8_t *pkt,
+                size_t len, uint64_t packet)
 {
     struct net_packet *p;
     uint16_t idx;
     if (n->nfree == 0) {
         n->stats.overflow++;
-        return;
+        return false;
     }
     idx = n->free_list[--n->nfree];
     p = &n->pkt[idx];
     p->due = due;
     p->order = ++n->order;
+    p->from = (uint8_t)from;
     p->to = (uint8_t)to;
+    p->packet = packet;
     p->len = (uint16_t)len;
     memcpy(p->bytes, pkt, len);
     heap_push(n, idx);
+    return true;
 }
 
 /* One packet from host `from`: trace it, decide its fate, queue it. */
@@ -129,7 +149,7 @@ static void send_one(struct net *n, unsigned from, uint8_t *pkt, size_t len)
     uint64_t leave, due;
     bool lost, corrupt, dup, reorder;
     uint64_t r_bit, r_extra;
-    n->stats.sent++;
+    uint64_t packet = ++n->stats.sent;
     if (n->trace != NULL) {
         struct tcpsm_addr src, dst;
         const uint8_t *tcp;
@@ -139,6 +159,7 @@ static void send_one(struct net *n, unsigned from, uint8_t *pkt, size_t len)
     }
     if (to < 0) {
         n->stats.no_route++;
+        record(n, packet, from, to, NET_NO_ROUTE, false, false, false, len);
         return;
     }
     l = &n->link[from][to];
@@ -155,6 +176,7 @@ static void send_one(struct net *n, unsigned from, uint8_t *pkt, size_t len)
     l->busy_until = leave;
     if (lost) {
         n->stats.lost++;
+        record(n, packet, from, to, NET_LOST, false, false, false, len);
         return;
     }
     due = leave + l->delay_us;
@@ -167,11 +189,15 @@ static void send_one(struct net *n, unsigned from, uint8_t *pkt, size_t len)
         pkt[bit / 8] ^= (uint8_t)(1u << (bit % 8));
         n->stats.corrupted++;
     }
-    put(n, (unsigned)to, due, pkt, len);
-    if (dup) {
-        put(n, (unsigned)to, due + 1, pkt, len);
-        n->stats.duplicated++;
+    if (!put(n, from, (unsigned)to, due, pkt, len, packet)) {
+        record(n, packet, from, to, NET_FULL, false, false, false, len);
+        return;
     }
+    if (dup && put(n, from, (unsigned)to, due + 1, pkt, len, packet))
+        n->stats.duplicated++;
+    else
+        dup = false;
+    record(n, packet, from, to, NET_QUEUED, reorder && l->reorder_us != 0, corrupt, dup, len);
 }
 
 void net_flush(struct net *n)
@@ -209,10 +235,13 @@ bool net_step(struct net *n)
     while (n->nheap > 0 && n->pkt[n->heap[0]].due <= n->now) {
         uint16_t idx = heap_pop(n);
         struct net_packet *p = &n->pkt[idx];
-        if (tcpsm_host_input(n->host[p->to], n->now, p->bytes, p->len) == TCPSM_OK)
+        bool took = tcpsm_host_input(n->host[p->to], n->now, p->bytes, p->len) == TCPSM_OK;
+        if (took)
             n->stats.delivered++;
         else
             n->stats.rejected++;
+        record(n, p->packet, p->from, p->to, took ? NET_DELIVERED : NET_REFUSED, false, false,
+               false, p->len);
         n->free_list[n->nfree++] = idx;
     }
     for (unsigned i = 0; i < n->nhost; i++)

@@ -19,7 +19,9 @@
  *   Reordering holds a packet back by an extra random delay of up to
  *   `reorder_us`.  Corruption flips one random bit of the packet; the IP or
  *   TCP checksum is what must catch it.
- * - Every packet sent is traced (counters, and the pcap trace if set).
+ * - Every packet is traced: n->log records each one sent (with its fate)
+ *   and each delivery, the counters add them up, and the pcap trace (if
+ *   set) holds the bytes as sent.
  * - No allocation: the caller owns the struct (a few megabytes: static
  *   storage).
  */
@@ -52,9 +54,32 @@ struct net_link {
 struct net_packet {
     uint64_t due;
     uint64_t order;                     /* send order, breaks ties */
+    uint64_t packet;                    /* number of the packet sent (a duplicate shares it) */
+    uint8_t from;
     uint8_t to;
     uint16_t len;
     uint8_t bytes[NET_PKT_BYTES];
+};
+
+/* One packet's fate, as the trace records it. */
+enum net_fate {
+    NET_QUEUED = 0,                     /* on its way (maybe reordered, corrupted, duplicated) */
+    NET_LOST,
+    NET_NO_ROUTE,                       /* no host has the destination address */
+    NET_FULL,                           /* no room in flight */
+    NET_DELIVERED,                      /* reached its host, which took it */
+    NET_REFUSED                         /* reached its host, which refused it (checksum ...) */
+};
+
+#define NET_TRACE_MAX 8192              /* events kept; older ones are overwritten */
+
+struct net_trace_event {
+    uint64_t time;
+    uint64_t packet;                    /* number of the packet, in send order from 1 */
+    uint8_t from, to;                   /* host indices (to: 0xFF if no route) */
+    uint8_t fate;                       /* enum net_fate */
+    bool reordered, corrupted, duplicate;
+    uint16_t len;                       /* IP packet length */
 };
 
 struct net_stats {
@@ -76,6 +101,9 @@ struct net {
     unsigned nheap, nfree;
     struct net_stats stats;
     struct sim_pcap *trace;             /* if set: every packet sent, as sent */
+    struct net_trace_event log[NET_TRACE_MAX];  /* every packet sent and delivered */
+    uint64_t nlog;                      /* events recorded so far; the last
+                                           min(nlog, NET_TRACE_MAX) are in log */
     uint8_t out[NET_PKT_BYTES];         /* the packet being sent */
 };
 

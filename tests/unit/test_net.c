@@ -226,6 +226,28 @@ static void scenario(struct sim_pcap *trace)
     if (tcpsm_host_in_use(&cli.h) != 0 || tcpsm_host_in_use(&srv.h) != 0)
         fail_msg("seed 0x%llx: tables not empty at the end: client %u, server %u",
                  (unsigned long long)seed, tcpsm_host_in_use(&cli.h), tcpsm_host_in_use(&srv.h));
+    /* the trace: one event per packet sent, one per copy delivered, and no
+     * corrupted packet was taken by a host */
+    {
+        static bool corrupted[NET_TRACE_MAX + 1];
+        uint64_t sends = 0, arrivals = 0, took_corrupted = 0;
+        assert_true(net.nlog <= NET_TRACE_MAX);
+        memset(corrupted, 0, sizeof corrupted);
+        for (uint64_t k = 0; k < net.nlog; k++) {
+            const struct net_trace_event *e = &net.log[k];
+            assert_true(e->packet >= 1 && e->packet <= NET_TRACE_MAX);
+            if (e->fate == NET_DELIVERED || e->fate == NET_REFUSED) {
+                arrivals++;
+                took_corrupted += e->fate == NET_DELIVERED && corrupted[e->packet];
+            } else {
+                sends++;
+                corrupted[e->packet] = e->corrupted;
+            }
+        }
+        assert_int_equal(sends, net.stats.sent);
+        assert_int_equal(arrivals, net.stats.delivered + net.stats.rejected);
+        assert_int_equal(took_corrupted, 0);
+    }
     /* the faults did happen */
     assert_true(net.stats.lost > 0 && net.stats.reordered > 0 && net.stats.duplicated > 0
                 && net.stats.corrupted > 0);
