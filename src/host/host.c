@@ -26,9 +26,10 @@
 
 #include "tcpsm_host.h"
 
-static bool addr_eq(const struct tcpsm_addr *a, const struct tcpsm_addr *b)
+bool tcpsm_addr_eq(const struct tcpsm_addr *a, const struct tcpsm_addr *b)
 {
-    return a->family == b->family && memcmp(a->addr, b->addr, sizeof a->addr) == 0;
+    return a != NULL && b != NULL && a->family == b->family
+           && memcmp(a->addr, b->addr, sizeof a->addr) == 0;
 }
 
 static bool addr_given(const struct tcpsm_addr *a)
@@ -152,7 +153,7 @@ static bool endpoint_ok(const struct tcpsm_endpoint *e, bool need_addr, bool nee
 
 static bool endpoint_eq(const struct tcpsm_endpoint *a, const struct tcpsm_endpoint *b)
 {
-    return addr_eq(&a->ip, &b->ip) && a->port == b->port;
+    return tcpsm_addr_eq(&a->ip, &b->ip) && a->port == b->port;
 }
 
 enum tcpsm_err tcpsm_host_listen(struct tcpsm_host *h, uint64_t now,
@@ -204,8 +205,8 @@ static struct tcpsm_host_slot *find_conn(struct tcpsm_host *h, const struct tcps
         const struct tcpsm_conn *c = &s->conn;
         if (s->use != TCPSM_SLOT_CONN || c->state == TCPSM_CLOSED || c->state == TCPSM_LISTEN)
             continue;
-        if (c->local.port == lport && c->remote.port == rport && addr_eq(&c->local.ip, lip)
-            && addr_eq(&c->remote.ip, rip)) {
+        if (c->local.port == lport && c->remote.port == rport
+            && tcpsm_addr_eq(&c->local.ip, lip) && tcpsm_addr_eq(&c->remote.ip, rip)) {
             *index = i;
             return s;
         }
@@ -362,12 +363,12 @@ static bool find_listener(struct tcpsm_host *h, const struct tcpsm_segment *seg,
             || c->local.port != seg->dport)
             continue;
         if (addr_given(&c->local.ip)) {
-            if (!addr_eq(&c->local.ip, &seg->dst))
+            if (!tcpsm_addr_eq(&c->local.ip, &seg->dst))
                 continue;
             score += 4;
         }
         if (addr_given(&c->open_remote.ip)) {
-            if (!addr_eq(&c->open_remote.ip, &seg->src))
+            if (!tcpsm_addr_eq(&c->open_remote.ip, &seg->src))
                 continue;
             score += 2;
         }

@@ -196,6 +196,9 @@ void tcpsm_host_set_challenge_limit(struct tcpsm_host *h, uint32_t per_second);
 /* Slots in use (listeners and connections, TIME-WAIT included). */
 uint32_t tcpsm_host_in_use(const struct tcpsm_host *h);
 
+/* Same family and the same 16 address octets (false if either is NULL). */
+bool tcpsm_addr_eq(const struct tcpsm_addr *a, const struct tcpsm_addr *b);
+
 /* Is `a` a broadcast or multicast address (IPv4 255.255.255.255 or
  * 224.0.0.0/4, IPv6 ff00::/8)? */
 bool tcpsm_addr_is_multi(const struct tcpsm_addr *a);

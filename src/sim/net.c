@@ -88,16 +88,11 @@ static uint16_t heap_pop(struct net *n)
     return top;
 }
 
-static int route(const struct net *n, const uint8_t *pkt, size_t len)
+/* The host whose address is dst, or -1. */
+static int route(const struct net *n, const struct tcpsm_addr *dst)
 {
-    struct tcpsm_addr src, dst;
-    const uint8_t *tcp;
-    size_t tlen;
-    if (tcpsm_ip_parse(pkt, len, &src, &dst, &tcp, &tlen) != TCPSM_OK)
-        return -1;
     for (unsigned i = 0; i < n->nhost; i++)
-        if (n->addr[i].family == dst.family
-            && memcmp(n->addr[i].addr, dst.addr, sizeof dst.addr) == 0)
+        if (tcpsm_addr_eq(&n->addr[i], dst))
             return (int)i;
     return -1;
 }
@@ -144,17 +139,18 @@ static bool put(struct net *n, unsigned from, unsigned to, uint64_t due, const u
 /* One packet from host `from`: trace it, decide its fate, queue it. */
 static void send_one(struct net *n, unsigned from, uint8_t *pkt, size_t len)
 {
-    int to = route(n, pkt, len);
+    struct tcpsm_addr src, dst;
+    const uint8_t *tcp;
+    size_t tlen;
+    int to = -1;
     struct net_link *l;
     uint64_t leave, due;
     bool lost, corrupt, dup, reorder;
     uint64_t r_bit, r_extra;
     uint64_t packet = ++n->stats.sent;
-    if (n->trace != NULL) {
-        struct tcpsm_addr src, dst;
-        const uint8_t *tcp;
-        size_t tlen;
-        if (tcpsm_ip_parse(pkt, len, &src, &dst, &tcp, &tlen) == TCPSM_OK)
+    if (tcpsm_ip_parse(pkt, len, &src, &dst, &tcp, &tlen) == TCPSM_OK) {
+        to = route(n, &dst);
+        if (n->trace != NULL)
             sim_pcap_write(n->trace, n->now, &src, &dst, tcp, tlen);
     }
     if (to < 0) {
