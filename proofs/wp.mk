@@ -19,6 +19,7 @@ PROVE_FILES := \
     src/core/wire.c \
     src/core/table.c \
     src/core/isn.c \
+    src/core/cc.c \
     proofs/seq_harness.c \
     proofs/legal_harness.c
 
@@ -54,6 +55,7 @@ PROVE_ONCE_src_core_input  := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
 PROVE_ONCE_src_core_output := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
 PROVE_ONCE_src_core_reasm  := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
 PROVE_ONCE_src_core_user   := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
+PROVE_ONCE_src_core_cc     := $(SEQ_H_FCTS),$(IMPL_H_FCTS)
 wp_comma := ,
 wp_space := $(subst ,, )
 wp_skip_list = $(subst $(wp_space),$(wp_comma),$(strip $(subst $(wp_comma),$(wp_space),\

@@ -135,7 +135,7 @@ static void clear_rings(struct tcpsm_conn *c)
 }
 
 /*@ requires \valid(c);
-    assigns c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+    assigns c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures c->t_rtx == 18446744073709551615 && c->t_user == 18446744073709551615
             && c->t_2msl == 18446744073709551615
             && c->rto_us == c->cfg.rto_initial_us && c->rtx_count == 0; */
@@ -144,8 +144,9 @@ static void clear_timers(struct tcpsm_conn *c)
     c->t_rtx = TCPSM_NEVER;
     c->t_user = TCPSM_NEVER;
     c->t_2msl = TCPSM_NEVER;
-    c->rto_us = c->cfg.rto_initial_us;
+    c->rto_us = c->cfg.rto_initial_us;  /* RFC 6298 2.1 */
     c->rtx_count = 0;
+    tcpsm_cc_reset(c);
 }
 
 /* Reset every per-connection field but the sockets, the ISS and the
@@ -159,7 +160,7 @@ static void clear_timers(struct tcpsm_conn *c)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures closed: tcb_ok_in(c, TCPSM_CLOSED);
     ensures listen: (c->remote.port == c->open_remote.port
@@ -198,7 +199,7 @@ static void tcb_clear_conn(struct tcpsm_conn *c)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures kept: c->state == \old(c->state);
     ensures fresh: tcb_ok_in(c, TCPSM_CLOSED) && tcb_ok_in(c, TCPSM_LISTEN);
@@ -235,6 +236,12 @@ void tcpsm_config_default(struct tcpsm_config *cfg)
     cfg->rto_max_us = 60000000u;        /* RFC 6298 2.5: at least 60 s */
     cfg->msl_us = 120000000u;           /* RFC 9293 3.4.2: MSL 2 minutes */
     cfg->user_timeout_us = 300000000u;  /* RFC 9293 3.8.3: R2 well above 100 s */
+    cfg->rto_min_us = 1000000u;         /* RFC 6298 2.4 */
+    cfg->r1 = 3u;                       /* RFC 1122 4.2.3.5: R1 at least 3 retransmissions */
+    cfg->r2_us = 100000000u;            /* RFC 1122 4.2.3.5: R2 at least 100 s (MUST-22) */
+    cfg->r2_syn_us = 180000000u;        /* RFC 1122 4.2.3.5: at least 3 minutes (MUST-23) */
+    cfg->r2_count = 0;
+    cfg->iw10 = false;
 }
 
 /* *dst = *src, field by field (a struct copy costs the prover minutes). */
@@ -254,6 +261,12 @@ static void config_copy(struct tcpsm_config *dst, const struct tcpsm_config *src
     dst->rto_max_us = src->rto_max_us;
     dst->msl_us = src->msl_us;
     dst->user_timeout_us = src->user_timeout_us;
+    dst->rto_min_us = src->rto_min_us;
+    dst->r1 = src->r1;
+    dst->r2_us = src->r2_us;
+    dst->r2_syn_us = src->r2_syn_us;
+    dst->r2_count = src->r2_count;
+    dst->iw10 = src->iw10;
 }
 
 /* The parts of tcpsm_conn_init that tcb_clear does not reset. */
@@ -330,7 +343,9 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
     if (sndcap > TCPSM_MAX_BUF || rcvcap > TCPSM_MAX_BUF)
         return TCPSM_ERR_INVAL;
     if (cfg != NULL && (cfg->mss == 0 || cfg->rto_initial_us == 0
-                        || cfg->rto_max_us < cfg->rto_initial_us || cfg->msl_us > 0x7FFFFFFFu))
+                        || cfg->rto_max_us < cfg->rto_initial_us || cfg->msl_us > 0x7FFFFFFFu
+                        || cfg->rto_min_us > cfg->rto_max_us
+                        || (cfg->r2_syn_us != 0 && cfg->r2_syn_us < 180000000u)))
         return TCPSM_ERR_INVAL;
     config_set(&c->cfg, cfg);
     conn_fresh(c, sndbuf, sndcap, rcvbuf, rcvcap);
@@ -789,7 +804,7 @@ void tcpsm_take_mss(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures listen: tcb_ok_in(c, TCPSM_LISTEN); */
 static void to_listen(struct tcpsm_conn *c)
@@ -812,7 +827,7 @@ static void to_listen(struct tcpsm_conn *c)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures ok: tcb_ok_in(c, TCPSM_LISTEN); */
 static void act_listen(struct tcpsm_conn *c, const struct tcpsm_open *o)
@@ -831,7 +846,7 @@ static void act_listen(struct tcpsm_conn *c, const struct tcpsm_open *o)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT); */
 static void act_connect(struct tcpsm_conn *c, const struct tcpsm_open *o)
@@ -1160,16 +1175,18 @@ static void rtx_backoff(struct tcpsm_conn *c)
     c->rto_us = (c->rto_us > c->cfg.rto_max_us / 2u) ? c->cfg.rto_max_us : c->rto_us * 2u;
 }
 
-/* RFC 9293 3.10.8, RFC 6298 5.5-5.6: resend the front, back the timer off. */
+/* RFC 9293 3.10.8, RFC 6298 5.4-5.6: resend the front, back the timer
+ * off (RFC 5681 3.1: the congestion window drops to one segment). */
 /*@ requires ok: valid_tcb(c) && c->snd_una != c->snd_nxt && c->state != TCPSM_TIME_WAIT
                  && !unbound(c);
-    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us, c->t_rtx;
+    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us, c->t_rtx, c->cc;
     ensures ok: tcb_ok(c);
     ensures mem: tcb_mem(c); */
 static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
 {
+    tcpsm_cc_timeout(c, now);
     rtx_backoff(c);
-    c->t_rtx = deadline_after(now, c->rto_us);
+    c->t_rtx = tcpsm_cc_rtx_deadline(c, now);
 }
 
 /* Delete the TCB, leaving err (reset, refused, timeout) for the user's next
@@ -1184,7 +1201,7 @@ static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->error;
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc, c->error;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
 static void act_fail(struct tcpsm_conn *c, enum tcpsm_err err)
@@ -1203,7 +1220,7 @@ static void act_fail(struct tcpsm_conn *c, enum tcpsm_err err)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count;
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures ok: tcb_ok_in(c, TCPSM_CLOSED);
     ensures mem: tcb_mem(c); */
 static void act_delete(struct tcpsm_conn *c)
@@ -1221,7 +1238,7 @@ static void act_delete(struct tcpsm_conn *c)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc,
             c->nreply, c->reply[0 .. 3];
     ensures ok: tcb_ok_in(c, TCPSM_CLOSED);
     ensures mem: tcb_mem(c); */
@@ -1242,7 +1259,7 @@ static void act_abort(struct tcpsm_conn *c)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc,
             c->error, c->nreply, c->reply[0 .. 3];
     ensures ok: tcb_ok_in(c, TCPSM_CLOSED);
     ensures mem: tcb_mem(c); */
@@ -1353,7 +1370,7 @@ static void act_syn_acked(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
             c->syn_unsent, c->fin_queued, c->fin_sent, c->fin_acked, c->fin_rcvd,
             c->close_deferred, c->ack_now, c->rtx_pending, c->shead, c->scount, c->rhead,
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
-            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count,
+            c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc,
             c->error, c->nreply, c->reply[0 .. 3], c->n_retransmits, c->sbuf[0 .. c->scap - 1],
             k->rbuf[0 .. k->rcap - 1], k->got[0 .. (k->got == \null ? -1 : 0)],
             k->rflags[0 .. (k->rflags == \null ? -1 : 0)],

@@ -232,6 +232,63 @@ static inline uint32_t ring_pos(uint32_t head, uint32_t off, uint32_t cap)
                         && c->fin_rcvd == \old(c->fin_rcvd)); */
 enum tcpsm_err tcpsm_fire(struct tcpsm_conn *c, const struct call *k, unsigned event);
 
+/* ---------------------------------------------------------------------- */
+/* Retransmission timeout and congestion control (cc.c).  Each writes
+ * c->cc (and c->rto_us) only: fields valid_tcb does not read. */
+
+/* A new incarnation: no measurement, no window yet. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_reset(struct tcpsm_conn *c);
+
+/* The congestion window: bytes that may be in flight (RFC 5681). */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
+uint32_t tcpsm_cc_window(const struct tcpsm_conn *c);
+
+/* Sequence space from seq goes out for the first time (data, SYN, FIN). */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq);
+
+/* A retransmission goes out. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_resent(struct tcpsm_conn *c, uint64_t now);
+
+/* About to send: restart after idle. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_before_send(struct tcpsm_conn *c, uint64_t now);
+
+/* SND.UNA is about to advance to ack. */
+/*@ requires \valid(c);
+    assigns c->cc, c->rto_us; */
+void tcpsm_cc_acked(struct tcpsm_conn *c, uint64_t now, uint32_t ack);
+
+/* An acceptable ACK in a synchronized state, before its window is taken:
+ * duplicate ACKs. */
+/*@ requires \valid(c) && \valid_read(seg);
+    assigns c->cc; */
+void tcpsm_cc_segment(struct tcpsm_conn *c, const struct tcpsm_segment *seg);
+
+/* The retransmission timer expired (before the backoff). */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now);
+
+/* R2 reached: give the connection up. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures retransmitted: \result != 0 ==> c->rtx_count != 0; */
+bool tcpsm_cc_give_up(const struct tcpsm_conn *c, uint64_t now);
+
+/* The retransmission deadline after a timeout. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result < 18446744073709551615; */
+uint64_t tcpsm_cc_rtx_deadline(const struct tcpsm_conn *c, uint64_t now);
+
 /* Peer MSS from the SYN (RFC 9293 3.7.1, MUST-15/MUST-16). */
 /*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg) && c->cfg.mss != 0;
     assigns c->snd_mss;

@@ -144,6 +144,13 @@ enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
 
 /* ---- Timeouts (3.10.8) and output (output.c) ---- */
 
+/*@ requires c == \null || \valid(c);
+    requires c != \null ==> valid_tcb(c);
+    assigns c->cfg.r2_us, c->cfg.r2_syn_us;
+    ensures valid: c != \null ==> valid_tcb(c);
+    ensures set: \result == TCPSM_OK ==> (c->cfg.r2_us == r2_us && c->cfg.r2_syn_us == r2_syn_us); */
+enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_syn_us);
+
 /*@ requires c == \null || \valid_read(c);
     assigns \nothing;
     ensures c != \null ==> (\result <= c->t_rtx && \result <= c->t_user && \result <= c->t_2msl); */

@@ -273,7 +273,7 @@ static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wn
     requires fin: c->fin_acked != 0 ==> c->fin_sent != 0;
     requires new: 0 < seq_sub_l(ack, c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
     ensures una: c->snd_una == ack;
     ensures ring: c->scount <= \old(c->scount)
                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
@@ -297,6 +297,7 @@ static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
 {
     uint32_t n = seq_sub(ack, c->snd_una);
     uint32_t data;
+    tcpsm_cc_acked(c, now, ack);        /* RFC 6298 3, RFC 5681 3, RFC 6582 3.2 */
     if (!c->syn_acked && n > 0) {
         c->syn_acked = true;
         c->syn_unsent = false;
@@ -311,12 +312,11 @@ static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
     c->snd_una = ack;
     if (c->snd_urg && seq_le(c->snd_up, c->snd_una))
         c->snd_urg = false;             /* RFC 9293 3.8.5: urgent data all acknowledged */
+    c->rtx_count = 0;                   /* RFC 1122 4.2.3.5: R1/R2 count per segment */
     if (c->snd_una == c->snd_nxt) {    /* RFC 6298 5.2: all acknowledged, timer off */
         c->t_rtx = TCPSM_NEVER;
         c->t_user = TCPSM_NEVER;
         c->rtx_pending = false;
-        c->rtx_count = 0;
-        c->rto_us = c->cfg.rto_initial_us;
     } else {                            /* RFC 6298 5.3: restart on new ACK */
         c->t_rtx = deadline_after(now, c->rto_us);
         if (c->cfg.user_timeout_us != 0)
@@ -919,7 +919,7 @@ static void syn_seen(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     requires cfg: config_ok(c) && c->snd_mss != 0;
     requires ack: seq_lt_l(c->snd_una, ack) && seq_le_l(ack, c->snd_nxt);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
     ensures send: send_ok_in(c, TCPSM_ESTABLISHED);
     ensures flags: flags_ok_in(c, TCPSM_ESTABLISHED);
     ensures timers: timers_ok_in(c, TCPSM_ESTABLISHED);
@@ -1222,7 +1222,7 @@ static void wnd_keep(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
     requires sent: !seq_lt_l(c->snd_nxt, ack);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
     ensures ring: c->scount <= \old(c->scount)
                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
     ensures room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c)
@@ -1259,7 +1259,7 @@ static void ack_move(struct tcpsm_conn *c, uint32_t ack, uint64_t now)
     requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
     requires sent: !seq_lt_l(c->snd_nxt, ack);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures ok: acked_ok(c);
     ensures fwd: seq_sub_l(c->snd_una, \old(c->snd_una))
@@ -1303,7 +1303,7 @@ static void acked(struct tcpsm_conn *c, uint32_t ack, uint64_t now)
     requires seg: \valid_read(seg) && \separated(c, seg);
     requires sent: !seq_lt_l(c->snd_nxt, seg->ack);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc,
             c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures ok: acked_ok(c);
@@ -1314,6 +1314,7 @@ static void ack_take(struct tcpsm_conn *c, const struct tcpsm_segment *seg, uint
 {
     /* The window first: its test (SND.UNA =< SEG.ACK) reads the same on
      * either side of SND.UNA's advance, which the window does not touch. */
+    tcpsm_cc_segment(c, seg);           /* RFC 5681 3.2: duplicate ACKs */
     wnd_keep(c, seg);
     acked(c, seg->ack, now);
 }

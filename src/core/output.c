@@ -107,6 +107,11 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
             //@ assert stopped: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
             return TCPSM_OK;            /* nothing outstanding */
         }
+        if (tcpsm_cc_give_up(c, now)) { /* RFC 1122 4.2.3.5: R2 reached (MUST-20) */
+            e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_USER);
+            //@ assert gave_up: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+            return e;
+        }
         e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_RTX);   /* re-arms the timer */
         //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
         return e;
@@ -312,10 +317,14 @@ static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 /* Our SYN or SYN,ACK went out: nothing of it is owed now (and no ACK, which
  * it carries but in SYN-SENT); the timers run (3.10.8). */
 /*@ requires valid_tcb(c) && !unbound(c) && c->syn_acked == 0;
-    assigns c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user;
+    assigns c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->cc;
     ensures valid: valid_tcb(c); */
 static void syn_out(struct tcpsm_conn *c, uint64_t now)
 {
+    if (c->syn_unsent)
+        tcpsm_cc_sent(c, now, c->iss);  /* RFC 6298 3: time the SYN */
+    else
+        tcpsm_cc_resent(c, now);        /* Karn (MUST-18) */
     c->syn_unsent = false;
     c->rtx_pending = false;
     if (c->state != TCPSM_SYN_SENT) /* the segment carries an ACK (seg_header) */
@@ -329,7 +338,7 @@ static void syn_out(struct tcpsm_conn *c, uint64_t now)
 /* 2. Our SYN or SYN,ACK, new or retransmitted. */
 /*@ requires valid_tcb(c) && !unbound(c) && c->syn_acked == 0;
     requires \valid(seg) && \separated(seg, c);
-    assigns *seg, c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user;
+    assigns *seg, c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->cc;
     ensures valid: valid_tcb(c);
     ensures len: seg->len == 0;
     ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
@@ -349,12 +358,13 @@ static void out_syn(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
     requires flags: c->fin_sent == 0 && (fin ==> c->fin_queued != 0);
     requires n: 0 < n <= 65536;
     requires room: seq_sub_l(c->snd_nxt, c->snd_una) + n <= snd_room(c) + (fin ? 1 : 0);
-    assigns c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
+    assigns c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user, c->cc;
     ensures valid: valid_tcb(c);
     ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == n;
     ensures flight: seq_sub_l(c->snd_nxt, c->snd_una) == seq_sub_l(\old(c->snd_nxt), c->snd_una) + n; */
 static void sent_out(struct tcpsm_conn *c, uint64_t now, uint32_t n, bool fin)
 {
+    tcpsm_cc_sent(c, now, c->snd_nxt);  /* RFC 6298 3, RFC 5681 4.1 */
     //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_nxt) == n;
     //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_una) == seq_sub_l(c->snd_nxt, c->snd_una) + n;
     c->snd_nxt = seq_add(c->snd_nxt, n);
@@ -376,7 +386,8 @@ static void sent_out(struct tcpsm_conn *c, uint64_t now, uint32_t n, bool fin)
     requires flags: c->syn_acked != 0 && c->fin_sent == 0 && (fin ==> c->fin_queued != 0);
     requires sent: sent == seq_sub_l(c->snd_nxt, c->snd_una);
     requires len: 0 < len <= c->scount - sent && len <= 65535;
-    assigns *seg, buf[0 .. len - 1], c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
+    assigns *seg, buf[0 .. len - 1], c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user,
+            c->cc;
     ensures valid: valid_tcb(c);
     ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
                   && c->snd_mss == \old(c->snd_mss);
@@ -398,7 +409,7 @@ static void out_data(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *s
 /*@ requires tcb: valid_tcb(c) && !unbound(c);
     requires seg: \valid(seg) && \separated(seg, c);
     requires flags: c->fin_queued != 0 && c->fin_sent == 0;
-    assigns *seg, c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
+    assigns *seg, c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user, c->cc;
     ensures valid: valid_tcb(c);
     ensures len: seg->len == 0;
     ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == 1;
@@ -426,8 +437,9 @@ static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 }
 
 /* How many new bytes may go now: the unsent ones, within the peer's
- * window (SND.UNA + SND.WND, RFC 9293 3.8.6), one MSS (3.7.1) and the
- * caller's buffer; none before our SYN is acked or after our FIN. */
+ * window (SND.UNA + SND.WND, RFC 9293 3.8.6) and the congestion window
+ * (RFC 5681 3, MUST-19), one MSS (3.7.1) and the caller's buffer; none
+ * before our SYN is acked or after our FIN. */
 /*@ requires \valid_read(c);
     assigns \nothing;
     ensures bound: \result <= unsent && \result <= cap && \result <= c->snd_mss;
@@ -438,7 +450,8 @@ static uint32_t new_len(const struct tcpsm_conn *c, uint32_t unsent, uint32_t ca
     if (!c->syn_acked || c->fin_sent || unsent == 0 || cap == 0)
         return 0;
     inflight = seq_sub(c->snd_nxt, c->snd_una);
-    room = c->snd_wnd > inflight ? c->snd_wnd - inflight : 0u;
+    room = min32(c->snd_wnd, tcpsm_cc_window(c));
+    room = room > inflight ? room - inflight : 0u;
     return min32(min32(unsent, room), min32(c->snd_mss, cap));
 }
 
@@ -450,7 +463,8 @@ static uint32_t new_len(const struct tcpsm_conn *c, uint32_t unsent, uint32_t ca
     requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
                     && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
-    assigns c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
+    assigns c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, c->cc, *seg,
+            buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
@@ -490,15 +504,15 @@ static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
     return TCPSM_ERR_EMPTY;
 }
 
-/* 3. retransmission: the front of the queue (RFC 9293 3.10.8); with
- * nothing to resend, on to 4.-6. */
+/* 3. retransmission: the front of the queue (RFC 9293 3.10.8, RFC 5681
+ * 3.2 fast retransmit); with nothing to resend, on to 4.-6. */
 /*@ requires tcb: valid_tcb(c) && !unbound(c) && c->state != TCPSM_SYN_SENT;
     requires syn: c->syn_acked != 0 || (c->syn_unsent == 0 && c->rtx_pending == 0);
     requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
                     && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
-    assigns c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg,
-            buf[0 .. cap - 1];
+    assigns c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, c->cc,
+            *seg, buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
@@ -510,12 +524,14 @@ static enum tcpsm_err out_rtx(struct tcpsm_conn *c, uint64_t now,
                               struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
     c->rtx_pending = false;
+    c->cc.fast_rtx = false;
     if (c->syn_acked && c->snd_una != c->snd_nxt) {
         uint32_t sent = snd_sent(c);
         uint32_t len = min32(min32(sent, c->snd_mss), cap);
         bool fin = c->fin_sent && !c->fin_acked && len == sent;
         data_kept(c, seg, buf, c->snd_una, 0, len, fin);
         c->ack_now = false;
+        tcpsm_cc_resent(c, now);        /* Karn (MUST-18) */
         return TCPSM_OK;
     }
     return out_new(c, now, seg, buf, cap);
@@ -551,7 +567,7 @@ static bool output_args(const struct tcpsm_segment *seg, const uint8_t *buf, uin
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
                     && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
     assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
-            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
+            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, c->cc, *seg, buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
@@ -586,7 +602,8 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
         return TCPSM_ERR_EMPTY;
 
     /* 3. retransmission first, then 4.-6. */
-    if (c->rtx_pending)
+    tcpsm_cc_before_send(c, now);       /* RFC 5681 4.1 */
+    if (c->rtx_pending || c->cc.fast_rtx)
         return out_rtx(c, now, seg, buf, cap);
     return out_new(c, now, seg, buf, cap);
 }

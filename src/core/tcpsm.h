@@ -232,10 +232,20 @@ struct tcpsm_config {
     uint32_t rto_max_us;        /* upper bound of the backed-off RTO (>= 60 s) */
     uint32_t msl_us;            /* Maximum Segment Lifetime; TIME-WAIT lasts 2 MSL */
     uint32_t user_timeout_us;   /* USER TIMEOUT (3.10.8); 0 = none */
+    /* Retransmission and congestion control (RFC 6298, RFC 1122 4.2.3.5,
+     * RFC 5681, RFC 6582); src/core/cc.c. */
+    uint32_t rto_min_us;        /* RTO rounded up to this (RFC 6298 2.4: 1 s) */
+    uint32_t r1;                /* R1: retransmissions before the user is told (3) */
+    uint32_t r2_us;             /* R2 for data, time from the first retransmission (100 s) */
+    uint32_t r2_syn_us;         /* R2 for a SYN (at least 3 minutes, MUST-23) */
+    uint32_t r2_count;          /* R2 in retransmissions as well; 0 = by time only */
+    bool iw10;                  /* initial window of RFC 6928 (10 segments) */
 };
 
 /* Fill *cfg with the defaults: all RFC 5961 mitigations on, MSS 1460,
- * RTO 1 s initial / 60 s max, MSL 2 minutes, user timeout 5 minutes. */
+ * RTO 1 s initial / 1 s min / 60 s max, MSL 2 minutes, user timeout 5
+ * minutes, R1 3 retransmissions, R2 100 s (SYN: 180 s), the RFC 5681
+ * initial window. */
 void tcpsm_config_default(struct tcpsm_config *cfg);
 
 /* ---------------------------------------------------------------------- */
@@ -269,6 +279,34 @@ struct tcpsm_reply {            /* a RST waiting for tcpsm_output */
 struct tcpsm_range {            /* out-of-order data, offsets from RCV.NXT */
     uint32_t off;
     uint32_t len;
+};
+
+/* Round-trip time, retransmission and congestion state (src/core/cc.c). */
+struct tcpsm_cc {
+    /* RFC 6298 2: the estimator, in microseconds. */
+    bool have_rtt;              /* a first measurement was made */
+    bool timing;                /* a segment is being timed (Karn, MUST-18) */
+    bool syn_timed_out;         /* our SYN was retransmitted (RFC 6298 5.7) */
+    uint32_t srtt_us;
+    uint32_t rttvar_us;
+    uint32_t rtt_seq;           /* the timed segment's first sequence number */
+    uint64_t rtt_start;         /* when it was sent */
+    /* RFC 5681, RFC 6582: congestion control, in bytes. */
+    uint32_t cwnd;              /* 0 until our SYN is acknowledged */
+    uint32_t ssthresh;
+    uint32_t acked_ca;          /* bytes acknowledged in congestion avoidance */
+    uint32_t dupacks;           /* consecutive duplicate ACKs */
+    uint32_t recover;           /* RFC 6582 "recover" */
+    bool in_recovery;           /* fast recovery (RFC 6582 3.2) */
+    bool rto_recovery;          /* after a timeout, until SND.UNA passes recover */
+    bool fast_rtx;              /* resend the front of the queue now */
+    bool partial_seen;          /* a partial ACK in this recovery (6582 3.2 5) */
+    uint64_t last_send;         /* time of the last segment with data, SYN or FIN */
+    /* RFC 1122 4.2.3.5: giving up. */
+    uint64_t rtx_first;         /* time of the first retransmission of this episode */
+    bool r1_reached;            /* R1 reached in this episode (the user is told) */
+    uint32_t r1_events;         /* episodes that reached R1 */
+    uint32_t n_fast;            /* fast retransmissions (3 duplicate ACKs, partial ACKs) */
 };
 
 /* The transmission control block.  Allocate it anywhere; initialise it with
@@ -360,6 +398,8 @@ struct tcpsm_conn {
     uint32_t n_syn_ignored;
     uint32_t n_bad_ack_dropped;
     uint32_t n_retransmits;
+
+    struct tcpsm_cc cc;
 };
 
 /* The entry points below have ACSL contracts, proven by `make prove`: they
@@ -430,6 +470,14 @@ struct tcpsm_status {
     bool fin_received;
     uint16_t snd_mss;
     uint32_t rto_us;
+    uint32_t srtt_us;           /* 0 before the first measurement */
+    uint32_t rttvar_us;
+    uint32_t cwnd;              /* congestion window (RFC 5681), bytes */
+    uint32_t ssthresh;
+    uint32_t retransmits;       /* segments retransmitted on a timeout */
+    uint32_t fast_retransmits;  /* ... on three duplicate ACKs or a partial ACK */
+    bool r1_reached;            /* R1 reached, not yet cleared by an ACK (RFC 1122 4.2.3.5) */
+    uint32_t r1_events;         /* times R1 was reached */
 };
 
 /* STATUS (3.10.6). */
@@ -452,6 +500,13 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
  * after every other call. */
 enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
                             struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap);
+
+/* Set R2 (RFC 1122 4.2.3.5, MUST-22): how long, from the first
+ * retransmission, retransmissions go on before the connection is aborted
+ * (TCPSM_ERR_USER_TIMEOUT); r2_syn_us for a SYN, at least 3 minutes
+ * (MUST-23).  0 = no limit in time.  TCPSM_ERR_INVAL for a SYN limit below
+ * 3 minutes. */
+enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_syn_us);
 
 /* The earliest timer deadline (TCPSM_NEVER if none). */
 uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c);

@@ -274,6 +274,14 @@ static enum tcpsm_err status_fill(const struct tcpsm_conn *c, struct tcpsm_statu
     s.fin_received = c->fin_rcvd;
     s.snd_mss = c->snd_mss;
     s.rto_us = c->rto_us;
+    s.srtt_us = c->cc.srtt_us;
+    s.rttvar_us = c->cc.rttvar_us;
+    s.cwnd = c->cc.cwnd;                /* RFC 5681 (issue: visible in STATUS) */
+    s.ssthresh = c->cc.ssthresh;
+    s.retransmits = c->n_retransmits;
+    s.fast_retransmits = c->cc.n_fast;
+    s.r1_reached = c->cc.r1_reached;    /* RFC 1122 4.2.3.5 (MUST-21) */
+    s.r1_events = c->cc.r1_events;
     *st = s;
     return TCPSM_OK;
 }

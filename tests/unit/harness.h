@@ -563,6 +563,14 @@ static inline void h_expect_err(enum tcpsm_err got, enum tcpsm_err want, const c
 }
 #define expect_err(got, want) h_expect_err((got), (want), __FILE__, __LINE__)
 
+/* Open the congestion window (RFC 5681) wide, white-box: for the tests of
+ * the send window (SND.WND) alone, which predate congestion control. */
+static inline void fx_cwnd_open(struct fx *f)
+{
+    f->c.cc.cwnd = TCPSM_MAX_BUF;
+    f->c.cc.ssthresh = TCPSM_MAX_BUF;
+}
+
 static inline struct tcpsm_status h_st(struct fx *f, const char *file, int line)
 {
     struct tcpsm_status st;

@@ -964,8 +964,9 @@ static void test_retransmission_backoff_doubles_up_to_rto_max(void **state)
 {
     (void)state;
     /* Defaults: 1, 2, 4, 8, 16, 32, then 60 s (the cap), until the 5-minute
-     * user timeout ends it. */
+     * user timeout ends it (R2 off: tcpsm_set_r2). */
     at(&F, NULL, H_SYN_SENT);
+    assert_int_equal(tcpsm_set_r2(&F.c, 0, 0), TCPSM_OK);
     const uint64_t ut = H_T0 + 300000000ull;
     uint64_t t = H_T0, rto = RTO1;
     int fired = 0;
@@ -1007,13 +1008,27 @@ static void test_retransmission_backoff_doubles_up_to_rto_max(void **state)
         expect_row(&F, TCPSM_ESTABLISHED, TCPSM_EV_TIMEOUT_RTX);
         expect_front(&F, H_ESTAB);
     }
-    /* All acknowledged: the timer stops and the RTO is back to 1 s. */
+    /* All acknowledged: the timer stops.  The ACK is of a retransmitted
+     * segment, so it is no measurement (Karn, MUST-18) and the backed-off
+     * RTO stays (RFC 6298 5, after 5.7)... */
     expect_err(fx_in(&F, TCPSM_ACK, IRS + 1u, ISS + 101u, 0), TCPSM_OK);
     expect_deadline(&F, TCPSM_NEVER);
-    assert_int_equal(status_of(&F).rto_us, RTO1);
+    assert_int_equal(status_of(&F).rto_us, 5000000u);
     fx_timer(&F, t + 100000000ull);
     expect_none(&F);
     expect_no_row(&F);
+    /* ... until new data is sent and acknowledged: a 40 ms measurement
+     * collapses it to the 1 s minimum (RFC 6298 2.3, 2.4; the handshake
+     * measured 0, so SRTT = 40000/8, RTTVAR = 40000/4) */
+    uint32_t acc;
+    expect_err(fx_send_n(&F, 100, 10, 0, &acc), TCPSM_OK);
+    expect_one(&F, TCPSM_ACK, ISS + 101u, IRS + 1u);
+    expect_deadline(&F, F.now + 5000000u);
+    F.now += 40000;
+    expect_err(fx_in(&F, TCPSM_ACK, IRS + 1u, ISS + 111u, 0), TCPSM_OK);
+    assert_int_equal(status_of(&F).rto_us, RTO1);
+    assert_int_equal(status_of(&F).srtt_us, 5000);
+    assert_int_equal(status_of(&F).rttvar_us, 10000);
 }
 
 static void test_retransmission_resends_earliest_unacknowledged_segment(void **state)

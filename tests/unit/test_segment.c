@@ -2258,9 +2258,15 @@ static void test_shrinking_window_stops_new_data_and_retransmits_from_snd_una(vo
     assert_int_equal(f->out[0].len, 1460);
     expect_our_data(f, 0);
     expect_u32(fx_st(f).snd_nxt, iss + 4001u, "SND.NXT");
-    /* that is acknowledged, the window stays 1000: edge ISS+3461 < SND.NXT */
+    fx_cwnd_open(f);        /* the RTO took cwnd to 1 SMSS; this test is about SND.WND */
+    /* that is acknowledged, the window stays 1000: edge ISS+3461 < SND.NXT;
+     * no new data, but the ACK shows the next hole of the flight the
+     * timeout declared lost, which goes again (RFC 6582 after an RTO) */
     expect_err(fx_in_wnd(f, TCPSM_ACK, nxt, iss + 2461u, 0, 1000), TCPSM_OK);
-    expect_none(f);
+    expect_one(f, TCPSM_ACK, iss + 2461u, nxt);
+    assert_int_equal(f->out[0].len, 1460);
+    expect_our_data(f, 0);
+    fx_cwnd_open(f);
     /* the window reopens to 4000 (edge ISS+6461): the 500 queued go out */
     expect_err(fx_in_wnd(f, TCPSM_ACK, nxt, iss + 2461u, 0, 4000), TCPSM_OK);
     expect_one(f, TCPSM_ACK, iss + 4001u, nxt);
@@ -2336,6 +2342,7 @@ static void test_peer_window_of_32768_or_more_is_unsigned_and_used_fully(void **
     F.peer_wnd = 65535;
     fx_drive(&F, H_ESTAB);
     struct fx *f = &F;
+    fx_cwnd_open(f);        /* beyond the initial window: the test is about SND.WND */
     expect_u32(fx_st(f).snd_wnd, 65535, "SND.WND");
     expect_err(fx_send_n(f, 0, 65536, 0, &acc), TCPSM_OK);
     assert_int_equal(acc, 65536);
@@ -2355,6 +2362,7 @@ static void test_peer_window_of_32768_or_more_is_unsigned_and_used_fully(void **
     fx_resize(&F, H_BUFMAX, H_RBUF);
     fx_drive(&F, H_ESTAB);
     f = &F;
+    fx_cwnd_open(f);
     expect_err(fx_in_wnd(f, TCPSM_ACK, f->rcv_nxt, f->snd_nxt, 0, 40000), TCPSM_OK);
     expect_none(f);
     expect_u32(fx_st(f).snd_wnd, 40000, "SND.WND");

@@ -1,0 +1,369 @@
+/*
+ * cc.c: round-trip time, retransmission timeout and congestion control of
+ * one connection: RFC 6298 (the RTO), RFC 1122 4.2.3.5 (R1 and R2, giving
+ * up), RFC 5681 (slow start, congestion avoidance, fast retransmit, restart
+ * after idle) and RFC 6582 (NewReno fast recovery).
+ *
+ * Implementation notes:
+ * - Everything here reads the TCB and writes only c->cc (and c->rto_us,
+ *   the RTO the retransmission timer is armed with), so the proofs of the
+ *   state machine see these calls as writes of fields that its invariant
+ *   does not read.
+ * - Times are microseconds; the clock granularity G of RFC 6298 is 1 us.
+ * - Windows are bytes, capped at TCPSM_MAX_BUF (no arithmetic here wraps;
+ *   `make prove` checks it).  FlightSize is SND.NXT - SND.UNA.
+ * - "recover" (RFC 6582) holds the sequence number after the highest one
+ *   sent when recovery began (SND.NXT), so "the ACK covers more than
+ *   recover" reads SEG.ACK >= recover here.
+ */
+#include "conn_impl.h"
+
+#define SAMPLE_MAX 0x7FFFFFFFu      /* a longer RTT sample is taken as this */
+#define SYN_RTO_US 3000000u         /* RFC 6298 5.7 */
+
+/*@ assigns \nothing;
+    ensures \result == \max(a, b); */
+static uint32_t max32(uint32_t a, uint32_t b) { return a > b ? a : b; }
+
+/* a + b, stopping at TCPSM_MAX_BUF. */
+/*@ assigns \nothing;
+    ensures \result <= 1073741824; */
+static uint32_t win_add(uint32_t a, uint32_t b)
+{
+    if (a >= TCPSM_MAX_BUF || b >= TCPSM_MAX_BUF - a)
+        return TCPSM_MAX_BUF;
+    return a + b;
+}
+
+/* The sender MSS in bytes, never 0. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures 1 <= \result <= 65535; */
+static uint32_t smss(const struct tcpsm_conn *c)
+{
+    return c->snd_mss != 0 ? c->snd_mss : 536u;
+}
+
+/* RFC 5681 3.1: the initial window IW (RFC 6928 with cfg.iw10). */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures 1 <= \result <= 655350; */
+static uint32_t initial_window(const struct tcpsm_conn *c)
+{
+    uint32_t m = smss(c);
+    if (c->cfg.iw10)                    /* RFC 6928 2: min(10*MSS, max(2*MSS, 14600)) */
+        return m * 10u < max32(m * 2u, 14600u) ? m * 10u : max32(m * 2u, 14600u);
+    if (m > 2190u)
+        return m * 2u;                  /* RFC 5681 3.1: at most 2 segments */
+    if (m > 1095u)
+        return m * 3u;                  /* at most 3 */
+    return m * 4u;                      /* at most 4 */
+}
+
+/* FlightSize (RFC 5681 2). */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
+static uint32_t flight(const struct tcpsm_conn *c)
+{
+    return seq_sub(c->snd_nxt, c->snd_una);
+}
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2*SMSS). */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
+static uint32_t half_flight(const struct tcpsm_conn *c)
+{
+    return max32(flight(c) / 2u, smss(c) * 2u);
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_reset(struct tcpsm_conn *c)
+{
+    c->cc.have_rtt = false;
+    c->cc.timing = false;
+    c->cc.syn_timed_out = false;
+    c->cc.srtt_us = 0;
+    c->cc.rttvar_us = 0;
+    c->cc.rtt_seq = 0;
+    c->cc.rtt_start = 0;
+    c->cc.cwnd = 0;                     /* set when our SYN is acknowledged */
+    c->cc.ssthresh = TCPSM_MAX_BUF;     /* RFC 5681 3.1: arbitrarily high */
+    c->cc.acked_ca = 0;
+    c->cc.dupacks = 0;
+    c->cc.recover = 0;
+    c->cc.in_recovery = false;
+    c->cc.rto_recovery = false;
+    c->cc.fast_rtx = false;
+    c->cc.last_send = 0;
+    c->cc.rtx_first = 0;
+    c->cc.r1_reached = false;
+    c->cc.r1_events = 0;
+    c->cc.n_fast = 0;
+}
+
+/* Contract: conn_impl.h. */
+uint32_t tcpsm_cc_window(const struct tcpsm_conn *c)
+{
+    return c->cc.cwnd != 0 ? c->cc.cwnd : initial_window(c);
+}
+
+/* RFC 6298 2.3 (2.4, 2.5): RTO = SRTT + max(G, K*RTTVAR), K = 4, within
+ * [rto_min, rto_max]. */
+/*@ requires \valid_read(c) && c->cc.srtt_us <= 2147483647 && c->cc.rttvar_us <= 2147483647;
+    assigns \nothing;
+    ensures max: \result <= c->cfg.rto_max_us;
+    ensures min: c->cfg.rto_min_us <= c->cfg.rto_max_us ==> \result >= c->cfg.rto_min_us; */
+static uint32_t rto_of(const struct tcpsm_conn *c)
+{
+    uint64_t var = 4u * (uint64_t)c->cc.rttvar_us;
+    uint64_t rto = (uint64_t)c->cc.srtt_us + (var < 1u ? 1u : var);
+    if (rto < c->cfg.rto_min_us)
+        rto = c->cfg.rto_min_us;        /* RFC 6298 2.4 */
+    if (rto > c->cfg.rto_max_us)
+        rto = c->cfg.rto_max_us;        /* RFC 6298 2.5 */
+    return (uint32_t)rto;
+}
+
+/* One RTT measurement r (RFC 6298 2.2, 2.3; alpha 1/8, beta 1/4). */
+/*@ requires \valid(c) && r <= 2147483647;
+    assigns c->cc.srtt_us, c->cc.rttvar_us, c->cc.have_rtt, c->rto_us; */
+static void rtt_sample(struct tcpsm_conn *c, uint32_t r)
+{
+    if (!c->cc.have_rtt || c->cc.srtt_us > SAMPLE_MAX || c->cc.rttvar_us > SAMPLE_MAX) {
+        c->cc.srtt_us = r;              /* 2.2: SRTT <- R, RTTVAR <- R/2 */
+        c->cc.rttvar_us = r / 2u;
+        c->cc.have_rtt = true;
+    } else {
+        uint32_t s = c->cc.srtt_us;
+        uint32_t delta = s > r ? s - r : r - s;
+        /* 2.3: RTTVAR <- 3/4 RTTVAR + 1/4 |SRTT - R'|, then SRTT <- 7/8 SRTT + 1/8 R' */
+        c->cc.rttvar_us = (uint32_t)((3u * (uint64_t)c->cc.rttvar_us + delta) / 4u);
+        c->cc.srtt_us = (uint32_t)((7u * (uint64_t)s + r) / 8u);
+    }
+    c->rto_us = rto_of(c);
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq)
+{
+    if (!c->cc.timing) {                /* RFC 6298 3: one segment timed at a time */
+        c->cc.timing = true;
+        c->cc.rtt_seq = seq;
+        c->cc.rtt_start = now;
+    }
+    c->cc.last_send = now;
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_resent(struct tcpsm_conn *c, uint64_t now)
+{
+    c->cc.timing = false;               /* RFC 6298 3, Karn (MUST-18): no sample */
+    c->cc.fast_rtx = false;
+    c->cc.last_send = now;
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_before_send(struct tcpsm_conn *c, uint64_t now)
+{
+    /* RFC 5681 4.1: after an idle interval longer than the RTO, cwnd is no
+     * more than RW = min(IW, cwnd) */
+    if (c->cc.cwnd != 0 && c->snd_una == c->snd_nxt && now >= c->cc.last_send
+        && now - c->cc.last_send > c->rto_us)
+        c->cc.cwnd = c->cc.cwnd < initial_window(c) ? c->cc.cwnd : initial_window(c);
+}
+
+/* Our SYN is acknowledged: congestion control starts (RFC 5681 3.1). */
+/*@ requires \valid(c);
+    assigns c->cc.cwnd, c->cc.ssthresh, c->cc.recover, c->rto_us; */
+static void syn_acked(struct tcpsm_conn *c)
+{
+    /* RFC 5681 3.1: after a lost SYN or SYN/ACK the initial window is one
+     * segment */
+    c->cc.cwnd = c->cc.syn_timed_out ? smss(c) : initial_window(c);
+    c->cc.ssthresh = TCPSM_MAX_BUF;
+    c->cc.recover = c->iss;             /* RFC 6582 3.2 1: recover <- ISS */
+    /* RFC 6298 5.7: a SYN timed out and nothing measured since: RTO 3 s */
+    if (c->cc.syn_timed_out && !c->cc.have_rtt)
+        c->rto_us = SYN_RTO_US < c->cfg.rto_max_us ? SYN_RTO_US : c->cfg.rto_max_us;
+}
+
+/* New data acknowledged outside fast recovery: slow start or congestion
+ * avoidance (RFC 5681 3.1). */
+/*@ requires \valid(c);
+    assigns c->cc.cwnd, c->cc.acked_ca; */
+static void cwnd_grow(struct tcpsm_conn *c, uint32_t acked)
+{
+    uint32_t m = smss(c);
+    if (c->cc.cwnd < c->cc.ssthresh) {
+        c->cc.cwnd = win_add(c->cc.cwnd, acked < m ? acked : m);   /* (2): += min(N, SMSS) */
+        return;
+    }
+    /* (3), counted in bytes: one SMSS per cwnd acknowledged */
+    c->cc.acked_ca = win_add(c->cc.acked_ca, acked);
+    if (c->cc.acked_ca >= c->cc.cwnd) {
+        c->cc.acked_ca -= c->cc.cwnd;
+        c->cc.cwnd = win_add(c->cc.cwnd, m);
+    }
+}
+
+/* An ACK of new data in fast recovery (RFC 6582 3.2 steps 5 and 6). */
+/*@ requires \valid(c);
+    assigns c->cc.cwnd, c->cc.in_recovery, c->cc.fast_rtx, c->cc.n_fast, c->cc.acked_ca; */
+static void recovery_ack(struct tcpsm_conn *c, uint32_t ack, uint32_t acked)
+{
+    uint32_t m = smss(c);
+    if (seq_ge(ack, c->cc.recover)) {
+        /* 6: full acknowledgment: cwnd <- min(ssthresh, max(FlightSize, SMSS) + SMSS) */
+        uint32_t after = seq_sub(c->snd_nxt, ack);
+        uint32_t w = win_add(max32(after, m), m);
+        c->cc.cwnd = w < c->cc.ssthresh ? w : c->cc.ssthresh;
+        c->cc.in_recovery = false;
+        c->cc.acked_ca = 0;
+        return;
+    }
+    /* 5: partial acknowledgment: resend the first unacknowledged segment,
+     * deflate cwnd by the amount acknowledged, add back one SMSS if that
+     * was at least one SMSS */
+    c->cc.fast_rtx = true;
+    c->cc.n_fast = sat_inc(c->cc.n_fast);
+    c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : 0u;
+    if (acked >= m)
+        c->cc.cwnd = win_add(c->cc.cwnd, m);
+    if (c->cc.cwnd < m)
+        c->cc.cwnd = m;
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_acked(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
+{
+    uint32_t acked = seq_sub(ack, c->snd_una);
+    bool syn = !c->syn_acked;
+    if (syn)
+        syn_acked(c);
+    /* RFC 6298 3 (Karn): the timed segment is acknowledged and was not
+     * retransmitted: a measurement */
+    if (c->cc.timing && seq_lt(c->cc.rtt_seq, ack)) {
+        uint64_t r = now >= c->cc.rtt_start ? now - c->cc.rtt_start : 0u;
+        c->cc.timing = false;
+        rtt_sample(c, r > SAMPLE_MAX ? SAMPLE_MAX : (uint32_t)r);
+    }
+    c->cc.dupacks = 0;                  /* RFC 5681 3.2 */
+    c->cc.r1_reached = false;           /* RFC 1122 4.2.3.5: the segment got through */
+    if (c->cc.in_recovery) {
+        recovery_ack(c, ack, acked);
+        return;
+    }
+    if (c->cc.rto_recovery) {
+        /* after a timeout, each ACK below recover shows the next hole of
+         * the lost flight: resend it (RFC 6582 5, RFC 5681 3.1) */
+        if (seq_lt(ack, c->cc.recover)) {
+            c->cc.fast_rtx = true;
+            c->cc.n_fast = sat_inc(c->cc.n_fast);
+        } else {
+            c->cc.rto_recovery = false;
+        }
+    }
+    if (!syn)                           /* the SYN's ACK opens the initial window only */
+        cwnd_grow(c, acked);
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_segment(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    uint32_t m = smss(c);
+    /* RFC 5681 2: a duplicate ACK: data outstanding, no data, neither SYN
+     * nor FIN, SEG.ACK = SND.UNA, the same window as before */
+    if (!c->syn_acked || c->snd_una == c->snd_nxt || seg->len != 0
+        || (seg->flags & (TCPSM_SYN | TCPSM_FIN | TCPSM_RST)) != 0 || (seg->flags & TCPSM_ACK) == 0
+        || seg->ack != c->snd_una || seg->wnd != c->snd_wnd)
+        return;
+    c->cc.dupacks = sat_inc(c->cc.dupacks);
+    if (c->cc.in_recovery) {
+        c->cc.cwnd = win_add(c->cc.cwnd, m);    /* RFC 6582 3.2 4: inflate */
+        return;
+    }
+    /* RFC 6582 3.2 2: the third duplicate ACK, if it covers more than
+     * recover: fast retransmit (RFC 5681 3.2 2-4) */
+    if (c->cc.dupacks == 3u && seq_ge(seg->ack, c->cc.recover)) {
+        c->cc.ssthresh = half_flight(c);
+        c->cc.recover = c->snd_nxt;
+        c->cc.cwnd = win_add(c->cc.ssthresh, 3u * m);
+        c->cc.in_recovery = true;
+        c->cc.rto_recovery = false;
+        c->cc.fast_rtx = true;
+        c->cc.acked_ca = 0;
+        c->cc.n_fast = sat_inc(c->cc.n_fast);
+    }
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now)
+{
+    if (c->rtx_count == 0) {
+        c->cc.rtx_first = now;          /* R2 counts from here (RFC 1122 4.2.3.5) */
+        /* RFC 5681 (4): the segment was not yet resent by the timer */
+        c->cc.ssthresh = half_flight(c);
+    }
+    if (!c->syn_acked)
+        c->cc.syn_timed_out = true;     /* RFC 6298 5.7, RFC 5681 3.1 */
+    else
+        c->cc.cwnd = smss(c);           /* RFC 5681 3.1: cwnd <- LW = 1 SMSS */
+    c->cc.recover = c->snd_nxt;         /* RFC 6582 4 */
+    c->cc.in_recovery = false;
+    c->cc.rto_recovery = true;
+    c->cc.fast_rtx = false;
+    c->cc.dupacks = 0;
+    c->cc.acked_ca = 0;
+    c->cc.timing = false;               /* Karn (MUST-18) */
+    /* RFC 1122 4.2.3.5: R1 reached: the user is told (MUST-21) */
+    if (!c->cc.r1_reached && c->cfg.r1 != 0 && sat_inc(c->rtx_count) >= c->cfg.r1) {
+        c->cc.r1_reached = true;
+        c->cc.r1_events = sat_inc(c->cc.r1_events);
+    }
+}
+
+/* The R2 limit in time for what is outstanding (0: none). */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
+static uint32_t r2_time(const struct tcpsm_conn *c)
+{
+    return c->syn_acked ? c->cfg.r2_us : c->cfg.r2_syn_us;
+}
+
+/* Contract: conn_impl.h. */
+bool tcpsm_cc_give_up(const struct tcpsm_conn *c, uint64_t now)
+{
+    uint32_t r2 = r2_time(c);
+    if (c->rtx_count == 0)
+        return false;
+    if (c->cfg.r2_count != 0 && c->rtx_count >= c->cfg.r2_count)
+        return true;                    /* R2 in retransmissions */
+    return r2 != 0 && now >= c->cc.rtx_first && now - c->cc.rtx_first >= r2;
+}
+
+/* Contract: conn_impl.h. */
+uint64_t tcpsm_cc_rtx_deadline(const struct tcpsm_conn *c, uint64_t now)
+{
+    uint64_t t = deadline_after(now, c->rto_us);
+    uint32_t r2 = r2_time(c);
+    /* RFC 1122 4.2.3.5: the timer fires at R2 itself, not one backed-off
+     * RTO later */
+    if (r2 != 0 && c->rtx_count != 0) {
+        uint64_t end = deadline_after(c->cc.rtx_first, r2);
+        if (end > now && end < t)
+            t = end;
+    }
+    return t;
+}
+
+/* Contract: contracts.h. */
+enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_syn_us)
+{
+    if (c == NULL)
+        return TCPSM_ERR_INVAL;
+    if (r2_syn_us != 0 && r2_syn_us < 180000000u)
+        return TCPSM_ERR_INVAL;         /* MUST-23: a SYN's R2 is at least 3 minutes */
+    c->cfg.r2_us = r2_us;
+    c->cfg.r2_syn_us = r2_syn_us;
+    return TCPSM_OK;
+}
