@@ -12,6 +12,10 @@
  * - Times are microseconds; the clock granularity G of RFC 6298 is 1 us.
  * - Windows are bytes, capped at TCPSM_MAX_BUF (no arithmetic here wraps;
  *   `make prove` checks it).  FlightSize is SND.NXT - SND.UNA.
+ * - Delayed ACK (RFC 9293 3.8.6.3), zero-window probing (3.8.6.1),
+ *   keep-alive (3.8.4, RFC 1122 4.2.3.6) and receiver SWS avoidance
+ *   (3.8.6.2.2) keep their state here too: deadlines t_delack, t_persist,
+ *   t_keep, re-derived from the TCB by tcpsm_cc_arm() after every call.
  * - "recover" (RFC 6582) holds the sequence number after the highest one
  *   sent when recovery began (SND.NXT), so "the ACK covers more than
  *   recover" reads SEG.ACK >= recover here.
@@ -33,6 +37,23 @@ static uint32_t win_add(uint32_t a, uint32_t b)
     if (a >= TCPSM_MAX_BUF || b >= TCPSM_MAX_BUF - a)
         return TCPSM_MAX_BUF;
     return a + b;
+}
+
+/* a + b, stopping below TCPSM_NEVER. */
+/*@ assigns \nothing;
+    ensures \result < 18446744073709551615; */
+static uint64_t time_add(uint64_t a, uint64_t b)
+{
+    if (a >= TCPSM_NEVER - 1u || b >= TCPSM_NEVER - 1u - a)
+        return TCPSM_NEVER - 1u;
+    return a + b;
+}
+
+/*@ assigns \nothing;
+    ensures \result <==> (TCPSM_ESTABLISHED <= s <= TCPSM_LAST_ACK); */
+static bool open_state(unsigned s)
+{
+    return s >= TCPSM_ESTABLISHED && s <= TCPSM_LAST_ACK;
 }
 
 /* The sender MSS in bytes, never 0. */
@@ -99,6 +120,35 @@ void tcpsm_cc_reset(struct tcpsm_conn *c)
     c->cc.r1_reached = false;
     c->cc.r1_events = 0;
     c->cc.n_fast = 0;
+    c->cc.ack_delay = false;
+    c->cc.rcv_unacked = 0;
+    c->cc.t_delack = TCPSM_NEVER;
+    c->cc.probe_now = false;
+    c->cc.probe_garbage = false;
+    c->cc.t_persist = TCPSM_NEVER;
+    c->cc.persist_iv = 0;
+    c->cc.t_keep = TCPSM_NEVER;
+    c->cc.keep_probes = 0;
+    c->cc.last_rcv = 0;
+    c->cc.last_probe = 0;
+    c->cc.n_probes = 0;
+    c->cc.n_keepalives = 0;
+    c->cc.adv_valid = false;
+    c->cc.adv_edge = 0;
+    c->cc.wnd_update = false;
+    c->cc.in_rcv_nxt = 0;
+    c->cc.in_nooo = 0;
+    c->cc.in_ack_now = false;
+}
+
+/* Our ACK went out (on any segment): nothing is owed (RFC 9293 3.8.6.3). */
+/*@ requires \valid(c);
+    assigns c->cc.ack_delay, c->cc.t_delack, c->cc.rcv_unacked; */
+static void ack_out(struct tcpsm_conn *c)
+{
+    c->cc.ack_delay = false;
+    c->cc.t_delack = TCPSM_NEVER;
+    c->cc.rcv_unacked = 0;
 }
 
 /* Contract: conn_impl.h. */
@@ -152,6 +202,7 @@ void tcpsm_cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq)
         c->cc.rtt_start = now;
     }
     c->cc.last_send = now;
+    ack_out(c);
 }
 
 /* Contract: conn_impl.h. */
@@ -160,6 +211,15 @@ void tcpsm_cc_resent(struct tcpsm_conn *c, uint64_t now)
     c->cc.timing = false;               /* RFC 6298 3, Karn (MUST-18): no sample */
     c->cc.fast_rtx = false;
     c->cc.last_send = now;
+    ack_out(c);
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_ack_sent(struct tcpsm_conn *c)
+{
+    ack_out(c);
+    c->cc.probe_now = false;            /* a probe is an ACK too */
+    c->cc.wnd_update = false;
 }
 
 /* Contract: conn_impl.h. */
@@ -170,6 +230,11 @@ void tcpsm_cc_before_send(struct tcpsm_conn *c, uint64_t now)
     if (c->cc.cwnd != 0 && c->snd_una == c->snd_nxt && now >= c->cc.last_send
         && now - c->cc.last_send > c->rto_us)
         c->cc.cwnd = c->cc.cwnd < initial_window(c) ? c->cc.cwnd : initial_window(c);
+    /* RFC 9293 3.8.6.2.2: once the window offered may move right (by the
+     * SWS step), say so, even with nothing else to send */
+    c->cc.wnd_update = open_state(c->state) && !c->fin_rcvd && c->rcount <= c->rcap
+                       && c->cc.adv_valid && seq_le(c->rcv_nxt, c->cc.adv_edge)
+                       && tcpsm_cc_rcv_wnd(c) > seq_sub(c->cc.adv_edge, c->rcv_nxt);
 }
 
 /* Our SYN is acknowledged: congestion control starts (RFC 5681 3.1). */
@@ -365,5 +430,186 @@ enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_sy
         return TCPSM_ERR_INVAL;         /* MUST-23: a SYN's R2 is at least 3 minutes */
     c->cfg.r2_us = r2_us;
     c->cfg.r2_syn_us = r2_syn_us;
+    return TCPSM_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Delayed ACK, zero-window probing, keep-alive, receiver SWS avoidance */
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_input_start(struct tcpsm_conn *c)
+{
+    c->cc.in_rcv_nxt = c->rcv_nxt;
+    c->cc.in_nooo = c->nooo;
+    c->cc.in_ack_now = c->ack_now;
+}
+
+/* RFC 9293 3.8.6.3: may the ACK this segment drew wait?  Only for text
+ * that arrived in order, filled no gap and left none, in a state that
+ * takes text; an ACK already owed at once stays owed at once. */
+/*@ requires \valid_read(c) && \valid_read(seg);
+    assigns \nothing; */
+static bool delayable(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+{
+    if (c->cfg.delack_us == 0 || seg->len == 0
+        || (seg->flags & (TCPSM_SYN | TCPSM_FIN | TCPSM_RST | TCPSM_URG)) != 0)
+        return false;
+    if (c->state != TCPSM_ESTABLISHED && c->state != TCPSM_FIN_WAIT_1
+        && c->state != TCPSM_FIN_WAIT_2)
+        return false;
+    if (seq_sub(c->rcv_nxt, c->cc.in_rcv_nxt) != seg->len)
+        return false;                   /* not exactly this text, in order */
+    if (c->cc.in_nooo != 0 || c->nooo != 0)
+        return false;                   /* out of order, or filling a gap: at once */
+    return !c->cc.in_ack_now || c->cc.ack_delay;
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg)
+{
+    uint32_t rmss = min32(c->cfg.mss, smss(c));
+    c->cc.last_rcv = now;               /* RFC 1122 4.2.3.6: the peer is alive */
+    c->cc.keep_probes = 0;
+    if (c->ack_now) {
+        if (delayable(c, seg)) {
+            c->cc.rcv_unacked = win_add(c->cc.rcv_unacked, seg->len);
+            /* SHLD-19: an ACK for at least every second full-sized segment */
+            c->cc.ack_delay = c->cc.rcv_unacked < 2u * rmss;
+        } else {
+            c->cc.ack_delay = false;
+        }
+        if (c->cc.ack_delay && c->cc.t_delack == TCPSM_NEVER)
+            c->cc.t_delack = deadline_after(now, c->cfg.delack_us);  /* MUST-40 */
+    }
+    tcpsm_cc_arm(c, now);
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_arm(struct tcpsm_conn *c, uint64_t now)
+{
+    bool open = open_state(c->state);
+    /* the delayed-ACK timer runs while a delayable ACK is owed */
+    if (!open || !c->ack_now || !c->cc.ack_delay) {
+        c->cc.ack_delay = false;
+        c->cc.t_delack = TCPSM_NEVER;
+    }
+    /* RFC 9293 3.8.6.1: a zero window, data waiting, nothing in flight:
+     * probe, the first time one RTO from now (SHLD-29) */
+    if (open && c->syn_acked && !c->fin_sent && c->snd_wnd == 0 && c->snd_una == c->snd_nxt
+        && c->scount > 0) {
+        if (c->cc.t_persist == TCPSM_NEVER) {
+            c->cc.persist_iv = c->rto_us;
+            c->cc.t_persist = deadline_after(now, c->cc.persist_iv);
+        }
+    } else {
+        c->cc.t_persist = TCPSM_NEVER;
+        c->cc.persist_iv = 0;
+    }
+    /* RFC 9293 3.8.4, RFC 1122 4.2.3.6: keep-alive on an idle connection
+     * (MUST-24..28): nothing outstanding or queued */
+    if (c->cfg.keepalive && c->snd_una == c->snd_nxt && c->scount == 0
+        && (c->state == TCPSM_ESTABLISHED || c->state == TCPSM_CLOSE_WAIT
+            || c->state == TCPSM_FIN_WAIT_2)) {
+        c->cc.t_keep = c->cc.keep_probes == 0
+                           ? time_add(c->cc.last_rcv, c->cfg.keepalive_idle_us)   /* MUST-26 */
+                           : time_add(c->cc.last_probe, c->cfg.keepalive_intvl_us);
+    } else {
+        c->cc.t_keep = TCPSM_NEVER;
+        c->cc.keep_probes = 0;
+    }
+}
+
+/* Contract: conn_impl.h. */
+unsigned tcpsm_cc_timer(struct tcpsm_conn *c, uint64_t now)
+{
+    if (c->cc.t_delack != TCPSM_NEVER && now >= c->cc.t_delack) {
+        c->cc.t_delack = TCPSM_NEVER;   /* RFC 9293 3.8.6.3: the owed ACK goes now */
+        c->cc.ack_delay = false;
+    }
+    if (c->cc.t_persist != TCPSM_NEVER && now >= c->cc.t_persist) {
+        /* MUST-37: probing goes on while the peer answers; after R2 of
+         * silence the connection is given up (RFC 1122 4.2.3.5) */
+        if (c->cfg.r2_us != 0 && now >= c->cc.last_rcv && now - c->cc.last_rcv >= c->cfg.r2_us) {
+            c->cc.t_persist = TCPSM_NEVER;
+            return TCPSM_CC_PERSIST_DEAD;
+        }
+        c->cc.probe_now = true;         /* MUST-35/36: a zero-window probe */
+        c->cc.probe_garbage = false;
+        c->cc.n_probes = sat_inc(c->cc.n_probes);
+        /* SHLD-30: the interval doubles, up to the RTO's upper bound */
+        c->cc.persist_iv = c->cc.persist_iv > c->cfg.rto_max_us / 2u
+                               ? max32(c->cfg.rto_max_us, c->cc.persist_iv)
+                               : c->cc.persist_iv * 2u;
+        c->cc.t_persist = deadline_after(now, c->cc.persist_iv);
+    }
+    if (c->cc.t_keep != TCPSM_NEVER && now >= c->cc.t_keep) {
+        if (c->cc.keep_probes >= c->cfg.keepalive_count) {
+            c->cc.t_keep = TCPSM_NEVER;
+            return TCPSM_CC_KEEPALIVE_DEAD;     /* "connection timed out" */
+        }
+        c->cc.probe_now = true;         /* MAY-5, SHLD-12: no data (or MAY-6's octet) */
+        c->cc.probe_garbage = c->cfg.keepalive_garbage;
+        c->cc.keep_probes = sat_inc(c->cc.keep_probes);
+        c->cc.n_keepalives = sat_inc(c->cc.n_keepalives);
+        c->cc.last_probe = now;
+        c->cc.t_keep = time_add(now, c->cfg.keepalive_intvl_us);   /* MUST-29: go on probing */
+    }
+    return TCPSM_CC_NONE;
+}
+
+/* Contract: conn_impl.h. */
+uint16_t tcpsm_cc_rcv_wnd(const struct tcpsm_conn *c)
+{
+    uint32_t free = min32(c->rcap - c->rcount, 0xFFFFu);
+    /* RFC 9293 3.8.6.2.2 (MUST-39): the right edge offered moves only by
+     * min(RCV.BUFF/2, Eff.snd.MSS) at a time */
+    if (c->cc.adv_valid && seq_le(c->rcv_nxt, c->cc.adv_edge)) {
+        uint32_t cur = seq_sub(c->cc.adv_edge, c->rcv_nxt);
+        uint32_t step = min32(c->rcap / 2u, min32(c->cfg.mss, smss(c)));
+        if (cur < free && free - cur < step)
+            return (uint16_t)cur;
+    }
+    return (uint16_t)free;
+}
+
+/* Contract: conn_impl.h. */
+void tcpsm_cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                          bool sent)
+{
+    if (sent && (seg->flags & TCPSM_ACK) != 0 && (seg->flags & TCPSM_RST) == 0) {
+        c->cc.adv_valid = true;
+        c->cc.adv_edge = seq_add(seg->ack, seg->wnd);
+    }
+    tcpsm_cc_arm(c, now);
+}
+
+/* Contract: conn_impl.h. */
+uint64_t tcpsm_cc_deadline(const struct tcpsm_conn *c)
+{
+    uint64_t t = c->cc.t_delack;
+    if (c->cc.t_persist < t)
+        t = c->cc.t_persist;
+    if (c->cc.t_keep < t)
+        t = c->cc.t_keep;
+    return t;
+}
+
+/* Contract: contracts.h. */
+enum tcpsm_err tcpsm_set_nagle(struct tcpsm_conn *c, bool on)
+{
+    if (c == NULL)
+        return TCPSM_ERR_INVAL;
+    c->cfg.nagle = on;                  /* MUST-17 */
+    return TCPSM_OK;
+}
+
+/* Contract: contracts.h. */
+enum tcpsm_err tcpsm_set_keepalive(struct tcpsm_conn *c, bool on)
+{
+    if (c == NULL)
+        return TCPSM_ERR_INVAL;
+    c->cfg.keepalive = on;              /* MUST-24 */
+    c->cc.keep_probes = 0;
+    c->cc.t_keep = TCPSM_NEVER;
     return TCPSM_OK;
 }

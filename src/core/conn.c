@@ -242,6 +242,13 @@ void tcpsm_config_default(struct tcpsm_config *cfg)
     cfg->r2_syn_us = 180000000u;        /* RFC 1122 4.2.3.5: at least 3 minutes (MUST-23) */
     cfg->r2_count = 0;
     cfg->iw10 = false;
+    cfg->delack_us = 200000u;           /* RFC 9293 3.8.6.3: under 0.5 s (MUST-40) */
+    cfg->nagle = true;                  /* RFC 9293 3.7.4 (SHLD-7) */
+    cfg->keepalive = false;             /* RFC 9293 3.8.4: off by default (MUST-25) */
+    cfg->keepalive_garbage = false;
+    cfg->keepalive_idle_us = 7200000000u;   /* 2 hours (MUST-28) */
+    cfg->keepalive_intvl_us = 75000000u;    /* 75 s */
+    cfg->keepalive_count = 9u;
 }
 
 /* *dst = *src, field by field (a struct copy costs the prover minutes). */
@@ -267,6 +274,13 @@ static void config_copy(struct tcpsm_config *dst, const struct tcpsm_config *src
     dst->r2_syn_us = src->r2_syn_us;
     dst->r2_count = src->r2_count;
     dst->iw10 = src->iw10;
+    dst->delack_us = src->delack_us;
+    dst->nagle = src->nagle;
+    dst->keepalive = src->keepalive;
+    dst->keepalive_garbage = src->keepalive_garbage;
+    dst->keepalive_idle_us = src->keepalive_idle_us;
+    dst->keepalive_intvl_us = src->keepalive_intvl_us;
+    dst->keepalive_count = src->keepalive_count;
 }
 
 /* The parts of tcpsm_conn_init that tcb_clear does not reset. */
@@ -345,7 +359,8 @@ enum tcpsm_err tcpsm_conn_init(struct tcpsm_conn *c, const struct tcpsm_config *
     if (cfg != NULL && (cfg->mss == 0 || cfg->rto_initial_us == 0
                         || cfg->rto_max_us < cfg->rto_initial_us || cfg->msl_us > 0x7FFFFFFFu
                         || cfg->rto_min_us > cfg->rto_max_us
-                        || (cfg->r2_syn_us != 0 && cfg->r2_syn_us < 180000000u)))
+                        || (cfg->r2_syn_us != 0 && cfg->r2_syn_us < 180000000u)
+                        || cfg->delack_us > 500000u))
         return TCPSM_ERR_INVAL;
     config_set(&c->cfg, cfg);
     conn_fresh(c, sndbuf, sndcap, rcvbuf, rcvcap);
@@ -1192,7 +1207,8 @@ static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
 /* Delete the TCB, leaving err (reset, refused, timeout) for the user's next
  * call (RFC 9293 3.6, MUST-12). */
 /*@ requires mem: tcb_mem(c) && shape_ok(c);
-    requires err: err == TCPSM_ERR_RESET || err == TCPSM_ERR_REFUSED || err == TCPSM_ERR_USER_TIMEOUT;
+    requires err: err == TCPSM_ERR_RESET || err == TCPSM_ERR_REFUSED || err == TCPSM_ERR_USER_TIMEOUT
+                  || err == TCPSM_ERR_TIMED_OUT;
     assigns c->local.ip.family, c->local.port, c->remote.ip.family, c->remote.port,
             c->open_remote.ip.family, c->open_remote.port, c->compartment, c->passive, c->iss,
             c->snd_una, c->snd_nxt, c->snd_wnd, c->snd_wl1, c->snd_wl2, c->snd_up,
@@ -1490,6 +1506,9 @@ static enum tcpsm_err run_action(struct tcpsm_conn *c, const struct call *k, int
         return TCPSM_OK;
     case TCPSM_A_USER_TIMEOUT:          /* RFC 9293 3.10.8 USER TIMEOUT */
         act_fail(c, TCPSM_ERR_USER_TIMEOUT);
+        return TCPSM_OK;
+    case TCPSM_A_TIMED_OUT:             /* RFC 1122 4.2.3.6: keep-alive, no answer */
+        act_fail(c, TCPSM_ERR_TIMED_OUT);
         return TCPSM_OK;
     case TCPSM_A_RETRANSMIT:            /* RFC 9293 3.10.8, RFC 6298 5.5-5.6 */
         act_retransmit(c, k->now);

@@ -289,6 +289,57 @@ bool tcpsm_cc_give_up(const struct tcpsm_conn *c, uint64_t now);
     ensures \result < 18446744073709551615; */
 uint64_t tcpsm_cc_rtx_deadline(const struct tcpsm_conn *c, uint64_t now);
 
+/* A bare ACK or a probe went out. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_ack_sent(struct tcpsm_conn *c);
+
+/* tcpsm_input, before the segment: what the delayed-ACK choice compares. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_input_start(struct tcpsm_conn *c);
+
+/* tcpsm_input, after the segment: the peer is alive; may the ACK wait;
+ * then tcpsm_cc_arm. */
+/*@ requires \valid(c) && \valid_read(seg);
+    assigns c->cc; */
+void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg);
+
+/* The delayed-ACK, zero-window and keep-alive timers, from the TCB. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+void tcpsm_cc_arm(struct tcpsm_conn *c, uint64_t now);
+
+#define TCPSM_CC_NONE 0u
+#define TCPSM_CC_KEEPALIVE_DEAD 1u
+#define TCPSM_CC_PERSIST_DEAD 2u
+
+/* Run the due delayed-ACK, zero-window and keep-alive timers; says when
+ * the connection must be given up. */
+/*@ requires \valid(c);
+    assigns c->cc;
+    ensures \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
+            || \result == TCPSM_CC_PERSIST_DEAD; */
+unsigned tcpsm_cc_timer(struct tcpsm_conn *c, uint64_t now);
+
+/* The receive window to offer (RFC 9293 3.8.6.2.2). */
+/*@ requires \valid_read(c) && c->rcount <= c->rcap;
+    assigns \nothing;
+    ensures \result <= c->rcap - c->rcount && \result <= 65535; */
+uint16_t tcpsm_cc_rcv_wnd(const struct tcpsm_conn *c);
+
+/* tcpsm_output is done: the window offered (when seg went out), then
+ * tcpsm_cc_arm. */
+/*@ requires \valid(c) && \valid_read(seg);
+    assigns c->cc; */
+void tcpsm_cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                          bool sent);
+
+/* The earliest of the timers above. */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
+uint64_t tcpsm_cc_deadline(const struct tcpsm_conn *c);
+
 /* Peer MSS from the SYN (RFC 9293 3.7.1, MUST-15/MUST-16). */
 /*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg) && c->cfg.mss != 0;
     assigns c->snd_mss;

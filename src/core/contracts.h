@@ -151,6 +151,18 @@ enum tcpsm_err tcpsm_status(const struct tcpsm_conn *c, struct tcpsm_status *st)
     ensures set: \result == TCPSM_OK ==> (c->cfg.r2_us == r2_us && c->cfg.r2_syn_us == r2_syn_us); */
 enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_syn_us);
 
+/*@ requires c == \null || \valid(c);
+    requires c != \null ==> valid_tcb(c);
+    assigns c->cfg.nagle;
+    ensures valid: c != \null ==> valid_tcb(c); */
+enum tcpsm_err tcpsm_set_nagle(struct tcpsm_conn *c, bool on);
+
+/*@ requires c == \null || \valid(c);
+    requires c != \null ==> valid_tcb(c);
+    assigns c->cfg.keepalive, c->cc;
+    ensures valid: c != \null ==> valid_tcb(c); */
+enum tcpsm_err tcpsm_set_keepalive(struct tcpsm_conn *c, bool on);
+
 /*@ requires c == \null || \valid_read(c);
     assigns \nothing;
     ensures c != \null ==> (\result <= c->t_rtx && \result <= c->t_user && \result <= c->t_2msl); */
@@ -187,7 +199,7 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now);
                     && \separated(buf + (0 .. cap - 1), c, c->sbuf + (0 .. c->scap - 1))
                     && (seg != \null ==> \separated(buf + (0 .. cap - 1), seg)));
     assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
-            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
+            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, c->cc, *seg, buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures legal: legal_transition(\old(c->state), c->state);

@@ -2187,7 +2187,9 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
         return TCPSM_ERR_INVAL;
     if (!for_us(c, seg))
         return TCPSM_ERR_NOT_FOR_US;
+    tcpsm_cc_input_start(c);
     input_walk(c, now, seg, payload);
+    tcpsm_cc_input_done(c, now, seg);   /* delayed ACK, timers (RFC 9293 3.8) */
     /*@ assert mem: tcb_mem(c); */
     /*@ assert ok: tcb_ok(c); */
     walk_is_chain(c);

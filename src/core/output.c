@@ -19,12 +19,14 @@
   static void timer_rows_lemma(unsigned s) { }
 */
 
+/* The window offered: the free receive buffer, held back by receiver SWS
+ * avoidance (RFC 9293 3.8.6.2.2, in cc.c). */
 /*@ requires \valid_read(c) && c->rcount <= c->rcap;
     assigns \nothing;
-    ensures \result == \min(c->rcap - c->rcount, 65535); */
+    ensures \result <= \min(c->rcap - c->rcount, 65535); */
 static uint16_t adv_wnd(const struct tcpsm_conn *c)
 {
-    return (uint16_t)min32(rcv_wnd(c), 0xFFFFu);
+    return tcpsm_cc_rcv_wnd(c);
 }
 
 /* Bytes of the send ring already sent (between SND.UNA and SND.NXT). */
@@ -73,6 +75,8 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
         t = c->t_user;
     if (c->t_2msl < t)
         t = c->t_2msl;
+    if (tcpsm_cc_deadline(c) < t)
+        t = tcpsm_cc_deadline(c);       /* delayed ACK, zero-window probe, keep-alive */
     return t;
 }
 
@@ -81,6 +85,7 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k = { 0 };
     enum tcpsm_err e;
+    unsigned dead;
     //@ assert state: c->state < TCPSM_NSTATES;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
@@ -114,6 +119,18 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
         }
         e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_RTX);   /* re-arms the timer */
         //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+        return e;
+    }
+    /* the delayed ACK, zero-window probes and keep-alives (cc.c) */
+    dead = tcpsm_cc_timer(c, now);
+    if (dead == TCPSM_CC_KEEPALIVE_DEAD) {     /* RFC 1122 4.2.3.6: no answer */
+        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_KEEPALIVE);
+        //@ assert keepalive: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+        return e;
+    }
+    if (dead == TCPSM_CC_PERSIST_DEAD) {       /* RFC 1122 4.2.3.5: R2 of silence */
+        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_USER);
+        //@ assert persist: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
         return e;
     }
     //@ assert idle: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
@@ -425,7 +442,7 @@ static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
 /* 6. a bare ACK. */
 /*@ requires tcb: valid_tcb(c) && !unbound(c);
     requires seg: \valid(seg) && \separated(seg, c);
-    assigns *seg, c->ack_now;
+    assigns *seg, c->ack_now, c->cc;
     ensures valid: valid_tcb(c);
     ensures len: seg->len == 0;
     ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
@@ -433,7 +450,33 @@ static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
 static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 {
     c->ack_now = false;
+    tcpsm_cc_ack_sent(c);
     header_kept(c, seg, 0u, c->snd_nxt);
+}
+
+/* A zero-window probe (RFC 9293 3.8.6.1) or a keep-alive (3.8.4):
+ * <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, which is outside the peer's
+ * window, so the peer answers with an ACK; with MAY-6's garbage octet
+ * when asked for. */
+/*@ requires tcb: valid_tcb(c) && !unbound(c);
+    requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
+    requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
+                    && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
+    assigns *seg, buf[0 .. cap - 1], c->ack_now, c->cc;
+    ensures valid: valid_tcb(c);
+    ensures len: seg->len <= cap && seg->len <= 1;
+    ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
+                  && c->snd_mss == \old(c->snd_mss) && c->snd_nxt == \old(c->snd_nxt); */
+static void out_probe(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
+{
+    bool garbage = c->cc.probe_garbage && cap > 0;
+    c->ack_now = false;
+    tcpsm_cc_ack_sent(c);
+    header_kept(c, seg, 0u, seq_sub(c->snd_nxt, 1u));
+    if (garbage) {
+        buf[0] = 0;                     /* MAY-6: one garbage octet */
+        seg->len = 1;
+    }
 }
 
 /* How many new bytes may go now: the unsent ones, within the peer's
@@ -446,13 +489,25 @@ static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
     ensures when: \result > 0 ==> (c->syn_acked != 0 && c->fin_sent == 0); */
 static uint32_t new_len(const struct tcpsm_conn *c, uint32_t unsent, uint32_t cap)
 {
-    uint32_t inflight, room;
+    uint32_t inflight, room, len;
     if (!c->syn_acked || c->fin_sent || unsent == 0 || cap == 0)
         return 0;
     inflight = seq_sub(c->snd_nxt, c->snd_una);
     room = min32(c->snd_wnd, tcpsm_cc_window(c));
     room = room > inflight ? room - inflight : 0u;
-    return min32(min32(unsent, room), min32(c->snd_mss, cap));
+    len = min32(min32(unsent, room), min32(c->snd_mss, cap));
+    if (len == 0 || len >= min32(c->snd_mss, cap))
+        return len;                     /* RFC 9293 3.8.6.2.1 (a): a full segment */
+    /* RFC 9293 3.7.4 (SHLD-7): Nagle: while data is unacknowledged a short
+     * segment waits, but the last one before our FIN */
+    if (c->cfg.nagle && inflight > 0 && !(c->fin_queued && len == unsent))
+        return 0;
+    /* RFC 9293 3.8.6.2.1 (MUST-38): sender SWS avoidance: a short segment
+     * goes when it holds all that is queued (b) or half the largest window
+     * the peer offered (c) */
+    if (len == unsent || len >= c->max_snd_wnd / 2u)
+        return len;
+    return 0;
 }
 
 /* What steps 3.-6. of tcpsm_output ensure (3. in out_rtx, 4.-6. in
@@ -495,8 +550,16 @@ static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
         return TCPSM_OK;
     }
 
-    /* 6. an ACK that is still owed */
-    if (c->ack_now) {
+    /* zero-window probe or keep-alive (RFC 9293 3.8.6.1, 3.8.4) */
+    if (c->cc.probe_now) {
+        out_probe(c, seg, buf, cap);
+        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
+        return TCPSM_OK;
+    }
+
+    /* 6. an ACK that is still owed, unless it may wait (3.8.6.3), or a
+     * window update (3.8.6.2.2) */
+    if ((c->ack_now && !c->cc.ack_delay) || c->cc.wnd_update) {
         out_ack(c, seg);
         //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
@@ -612,7 +675,10 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
 enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
                             struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
+    enum tcpsm_err e;
     if (!call_ok(c) || !output_args(seg, buf, cap))
         return TCPSM_ERR_INVAL;
-    return output_step(c, now, seg, buf, cap);
+    e = output_step(c, now, seg, buf, cap);
+    tcpsm_cc_output_done(c, now, seg, e == TCPSM_OK);  /* window offered, timers */
+    return e;
 }

@@ -117,6 +117,7 @@ const char *tcpsm_event_name(unsigned event)
     case TCPSM_EV_TIMEOUT_USER: return "TIMEOUT_USER";
     case TCPSM_EV_TIMEOUT_RTX: return "TIMEOUT_RTX";
     case TCPSM_EV_TIMEOUT_2MSL: return "TIMEOUT_2MSL";
+    case TCPSM_EV_TIMEOUT_KEEPALIVE: return "TIMEOUT_KEEPALIVE";
     default: return "?";
     }
 }
@@ -145,6 +146,7 @@ const char *tcpsm_action_name(unsigned action)
     case TCPSM_A_REFUSED: return "REFUSED";
     case TCPSM_A_TIME_WAIT: return "TIME_WAIT";
     case TCPSM_A_USER_TIMEOUT: return "USER_TIMEOUT";
+    case TCPSM_A_TIMED_OUT: return "TIMED_OUT";
     case TCPSM_A_RETRANSMIT: return "RETRANSMIT";
     case TCPSM_A_ERR_EXISTS: return "ERR_EXISTS";
     case TCPSM_A_ERR_NOT_EXIST: return "ERR_NOT_EXIST";
@@ -168,6 +170,7 @@ const char *tcpsm_err_name(unsigned err)
     case TCPSM_ERR_ILLEGAL: return "connection illegal for this process";
     case TCPSM_ERR_SECURITY: return "security/compartment not allowed";
     case TCPSM_ERR_USER_TIMEOUT: return "connection aborted due to user timeout";
+    case TCPSM_ERR_TIMED_OUT: return "connection timed out";
     case TCPSM_ERR_EMPTY: return "nothing to send";
     case TCPSM_ERR_INVAL: return "invalid argument";
     case TCPSM_ERR_NOT_FOR_US: return "segment does not match this connection";

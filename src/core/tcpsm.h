@@ -77,6 +77,7 @@ enum tcpsm_event {
     TCPSM_EV_TIMEOUT_USER,      /* 3.10.8 USER TIMEOUT */
     TCPSM_EV_TIMEOUT_RTX,       /* 3.10.8 RETRANSMISSION TIMEOUT */
     TCPSM_EV_TIMEOUT_2MSL,      /* 3.10.8 TIME-WAIT TIMEOUT */
+    TCPSM_EV_TIMEOUT_KEEPALIVE, /* RFC 1122 4.2.3.6: keep-alive probes unanswered */
     TCPSM_NEVENTS
 };
 
@@ -107,6 +108,7 @@ enum tcpsm_action {
     TCPSM_A_ERR_EXISTS,     /* "connection already exists" */
     TCPSM_A_ERR_NOT_EXIST,  /* "connection does not exist" */
     TCPSM_A_ERR_CLOSING,    /* "connection closing" */
+    TCPSM_A_TIMED_OUT,      /* signal "connection timed out" (keep-alive), delete */
     TCPSM_NACTIONS
 };
 
@@ -133,6 +135,7 @@ enum tcpsm_err {
     TCPSM_ERR_BAD_OPTION,     /* wire: illegal option length (MUST-7) */
     TCPSM_ERR_BAD_CHECKSUM,   /* wire: checksum mismatch (MUST-3) */
     TCPSM_ERR_NOSPACE,        /* wire: output buffer too small */
+    TCPSM_ERR_TIMED_OUT,      /* "connection timed out" (keep-alive probes unanswered) */
     TCPSM_NERRS
 };
 
@@ -240,6 +243,14 @@ struct tcpsm_config {
     uint32_t r2_syn_us;         /* R2 for a SYN (at least 3 minutes, MUST-23) */
     uint32_t r2_count;          /* R2 in retransmissions as well; 0 = by time only */
     bool iw10;                  /* initial window of RFC 6928 (10 segments) */
+    /* Delayed ACK (RFC 9293 3.8.6.3), Nagle (3.7.4), keep-alive (3.8.4). */
+    uint32_t delack_us;         /* ACK delay, at most 500 ms (MUST-40); 0 = none (200 ms) */
+    bool nagle;                 /* Nagle algorithm (SHLD-7; per connection, MUST-17) (on) */
+    bool keepalive;             /* keep-alives (MUST-24/25) (off) */
+    bool keepalive_garbage;     /* probes carry one garbage octet (MAY-6) (off) */
+    uint64_t keepalive_idle_us; /* idle time before the first probe (MUST-28: 2 hours) */
+    uint32_t keepalive_intvl_us;/* between unanswered probes (75 s) */
+    uint32_t keepalive_count;   /* unanswered probes before "connection timed out" (9) */
 };
 
 /* Fill *cfg with the defaults: all RFC 5961 mitigations on, MSS 1460,
@@ -307,6 +318,29 @@ struct tcpsm_cc {
     bool r1_reached;            /* R1 reached in this episode (the user is told) */
     uint32_t r1_events;         /* episodes that reached R1 */
     uint32_t n_fast;            /* fast retransmissions (3 duplicate ACKs, partial ACKs) */
+    /* Delayed ACK (RFC 9293 3.8.6.3). */
+    bool ack_delay;             /* the ACK owed (ack_now) may wait until t_delack */
+    uint32_t rcv_unacked;       /* in-order octets received since our last ACK */
+    uint64_t t_delack;
+    /* Zero-window probing (RFC 9293 3.8.6.1) and keep-alive (3.8.4). */
+    bool probe_now;             /* send a probe <SEQ=SND.NXT-1><ACK=RCV.NXT> */
+    bool probe_garbage;         /* ... with one garbage octet (MAY-6) */
+    uint64_t t_persist;
+    uint32_t persist_iv;        /* the interval to the next zero-window probe */
+    uint64_t t_keep;
+    uint32_t keep_probes;       /* keep-alive probes unanswered */
+    uint64_t last_rcv;          /* time the last segment arrived */
+    uint64_t last_probe;        /* time the last keep-alive probe went */
+    uint32_t n_probes;          /* zero-window probes sent */
+    uint32_t n_keepalives;      /* keep-alive probes sent */
+    /* Receiver SWS avoidance (RFC 9293 3.8.6.2.2): the right edge offered. */
+    bool adv_valid;
+    uint32_t adv_edge;          /* RCV.NXT + RCV.WND in our last segment */
+    bool wnd_update;            /* the right edge may move: announce it */
+    /* tcpsm_input's view before the segment (for the delayed-ACK choice). */
+    uint32_t in_rcv_nxt;
+    uint8_t in_nooo;
+    bool in_ack_now;
 };
 
 /* The transmission control block.  Allocate it anywhere; initialise it with
@@ -478,6 +512,9 @@ struct tcpsm_status {
     uint32_t fast_retransmits;  /* ... on three duplicate ACKs or a partial ACK */
     bool r1_reached;            /* R1 reached, not yet cleared by an ACK (RFC 1122 4.2.3.5) */
     uint32_t r1_events;         /* times R1 was reached */
+    uint32_t zero_window_probes;
+    uint32_t keepalive_probes;  /* sent; unanswered ones in keepalive_unanswered */
+    uint32_t keepalive_unanswered;
 };
 
 /* STATUS (3.10.6). */
@@ -507,6 +544,12 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
  * (MUST-23).  0 = no limit in time.  TCPSM_ERR_INVAL for a SYN limit below
  * 3 minutes. */
 enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_syn_us);
+
+/* Turn the Nagle algorithm on or off for this connection (MUST-17). */
+enum tcpsm_err tcpsm_set_nagle(struct tcpsm_conn *c, bool on);
+
+/* Turn keep-alives on or off for this connection (MUST-24). */
+enum tcpsm_err tcpsm_set_keepalive(struct tcpsm_conn *c, bool on);
 
 /* The earliest timer deadline (TCPSM_NEVER if none). */
 uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c);
@@ -583,7 +626,8 @@ extern const uint16_t tcpsm_nrows;
 /*@ // actions that delete the TCB, and actions that never change the state
   predicate clearing(integer a) =
       a == TCPSM_A_DELETE || a == TCPSM_A_RESET || a == TCPSM_A_REFUSED
-      || a == TCPSM_A_USER_TIMEOUT || a == TCPSM_A_SEND_RST || a == TCPSM_A_RESET_SEND_RST;
+      || a == TCPSM_A_USER_TIMEOUT || a == TCPSM_A_SEND_RST || a == TCPSM_A_RESET_SEND_RST
+      || a == TCPSM_A_TIMED_OUT;
 
   predicate staying(integer a) =
       a == TCPSM_A_STATUS || a == TCPSM_A_QUEUE_SEND || a == TCPSM_A_RECEIVE

@@ -224,6 +224,16 @@ static inline void h_after(struct fx *f, uint8_t before, const char *what, enum 
 }
 
 /* Set up a fresh connection in CLOSED: cfg NULL = defaults. */
+/* The tests of RFC 9293 3.10's event processing see every segment the
+ * moment it is owed: the fixture turns the delayed ACK (3.8.6.3) and Nagle
+ * (3.7.4) off, unless a test file asks for the configuration as given
+ * (test_cc.c, which tests those two). */
+static inline bool *h_keep_policy(void)
+{
+    static bool keep;
+    return &keep;
+}
+
 static inline void h_setup(struct fx *f, const struct tcpsm_config *cfg, const char *file,
                            int line)
 {
@@ -233,6 +243,10 @@ static inline void h_setup(struct fx *f, const struct tcpsm_config *cfg, const c
         f->cfg = *cfg;
     else
         tcpsm_config_default(&f->cfg);
+    if (!*h_keep_policy()) {
+        f->cfg.delack_us = 0;
+        f->cfg.nagle = false;
+    }
     f->scap = H_SBUF;
     f->rcap = H_RBUF;
     f->now = H_T0;

@@ -1432,17 +1432,23 @@ static void test_send_window_update_limits_and_releases_sending(void **state)
     expect_err(fx_in_wnd(f, TCPSM_ACK, f->rcv_nxt, f->snd_nxt, 0, 100), TCPSM_OK);
     expect_u32(fx_st(f).snd_wnd, 100, "SND.WND");
     expect_err(fx_send_n(f, 0, 300, 0, NULL), TCPSM_OK);
+    /* 100 usable octets of 300 queued, in a window once 8192: sender SWS
+     * avoidance (MUST-38) holds them */
+    expect_none(f);
+    /* a window of 500 holds all 300: they go, and no more than SND.WND */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, f->rcv_nxt, f->iss + 1u, 0, 500), TCPSM_OK);
     expect_one(f, TCPSM_ACK, f->iss + 1u, f->rcv_nxt);
-    assert_int_equal(f->out[0].len, 100);         /* only SND.WND octets */
-    /* the ACK of those 100 octets opens the window to 500: the rest goes */
-    expect_err(fx_in_wnd(f, TCPSM_ACK, f->rcv_nxt, f->iss + 101u, 0, 500), TCPSM_OK);
-    expect_one(f, TCPSM_ACK, f->iss + 101u, f->rcv_nxt);
-    assert_int_equal(f->out[0].len, 200);
+    assert_int_equal(f->out[0].len, 300);
     expect_our_data(f, 0);
     struct tcpsm_status st = fx_st(f);
-    expect_u32(st.snd_una, f->iss + 101u, "SND.UNA");
+    expect_u32(st.snd_una, f->iss + 1u, "SND.UNA");
     expect_u32(st.snd_nxt, f->iss + 301u, "SND.NXT");
     expect_u32(st.snd_wnd, 500, "SND.WND");
+    /* the window then shrinks to 100 from SND.UNA: nothing new may go */
+    expect_err(fx_send_n(f, 300, 300, 0, NULL), TCPSM_OK);
+    expect_err(fx_in_wnd(f, TCPSM_ACK, f->rcv_nxt, f->iss + 101u, 0, 100), TCPSM_OK);
+    expect_none(f);
+    expect_u32(fx_st(f).snd_nxt, f->iss + 301u, "SND.NXT");
 }
 
 static void test_zero_window_still_processes_ack_and_urg(void **state)
@@ -2346,15 +2352,17 @@ static void test_peer_window_of_32768_or_more_is_unsigned_and_used_fully(void **
     expect_u32(fx_st(f).snd_wnd, 65535, "SND.WND");
     expect_err(fx_send_n(f, 0, 65536, 0, &acc), TCPSM_OK);
     assert_int_equal(acc, 65536);
-    assert_int_equal(f->nout, 45);                      /* 44 x 1460 + 1295 */
-    expect_sent_run(f, 65535);
+    /* 44 x 1460; the 1295 usable octets left are one short of the 1296
+     * queued, so sender SWS avoidance (MUST-38) holds them */
+    assert_int_equal(f->nout, 44);
+    expect_sent_run(f, 64240);
     struct tcpsm_status st = fx_st(f);
-    expect_u32(st.snd_nxt, f->iss + 65536u, "SND.NXT");
+    expect_u32(st.snd_nxt, f->iss + 64241u, "SND.NXT");
     expect_u32(st.send_queued, 65536, "send_queued");
-    /* the first segment's ACK opens room for the last octet */
+    /* the first segment's ACK opens room for all of them */
     expect_err(fx_in(f, TCPSM_ACK, f->rcv_nxt, f->iss + 1461u, 0), TCPSM_OK);
-    expect_one(f, TCPSM_ACK, f->iss + 65536u, f->rcv_nxt);
-    assert_int_equal(f->out[0].len, 1);
+    expect_one(f, TCPSM_ACK, f->iss + 64241u, f->rcv_nxt);
+    assert_int_equal(f->out[0].len, 1296);
     expect_our_data(f, 0);
 
     /* 40000 (negative as a signed 16-bit number) from a window update */
@@ -2368,10 +2376,11 @@ static void test_peer_window_of_32768_or_more_is_unsigned_and_used_fully(void **
     expect_u32(fx_st(f).snd_wnd, 40000, "SND.WND");
     expect_err(fx_send_n(f, 0, 50000, 0, &acc), TCPSM_OK);
     assert_int_equal(acc, 50000);
-    assert_int_equal(f->nout, 28);                      /* 27 x 1460 + 580 */
-    expect_sent_run(f, 40000);
+    /* 27 x 1460 = 39420; the 580 usable octets left are held (MUST-38) */
+    assert_int_equal(f->nout, 27);
+    expect_sent_run(f, 39420);
     st = fx_st(f);
-    expect_u32(st.snd_nxt, f->iss + 40001u, "SND.NXT");
+    expect_u32(st.snd_nxt, f->iss + 39421u, "SND.NXT");
     expect_u32(st.snd_wnd, 40000, "SND.WND");
     expect_u32(st.send_queued, 50000, "send_queued");
 }
