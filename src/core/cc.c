@@ -484,6 +484,25 @@ void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_
     tcpsm_cc_arm(c, now);
 }
 
+/* RFC 9293 3.8.4, RFC 1122 4.2.3.6: keep-alive on an idle connection
+ * (MUST-24..28): nothing outstanding or queued; the first probe when
+ * nothing arrived for the idle time, the next ones an interval apart. */
+/*@ requires \valid(c);
+    assigns c->cc.t_keep, c->cc.keep_probes; */
+static void keep_arm(struct tcpsm_conn *c)
+{
+    if (c->cfg.keepalive && c->snd_una == c->snd_nxt && c->scount == 0
+        && (c->state == TCPSM_ESTABLISHED || c->state == TCPSM_CLOSE_WAIT
+            || c->state == TCPSM_FIN_WAIT_2)) {
+        c->cc.t_keep = c->cc.keep_probes == 0
+                           ? time_add(c->cc.last_rcv, c->cfg.keepalive_idle_us)   /* MUST-26 */
+                           : time_add(c->cc.last_probe, c->cfg.keepalive_intvl_us);
+    } else {
+        c->cc.t_keep = TCPSM_NEVER;
+        c->cc.keep_probes = 0;
+    }
+}
+
 /* Contract: conn_impl.h. */
 void tcpsm_cc_arm(struct tcpsm_conn *c, uint64_t now)
 {
@@ -505,18 +524,7 @@ void tcpsm_cc_arm(struct tcpsm_conn *c, uint64_t now)
         c->cc.t_persist = TCPSM_NEVER;
         c->cc.persist_iv = 0;
     }
-    /* RFC 9293 3.8.4, RFC 1122 4.2.3.6: keep-alive on an idle connection
-     * (MUST-24..28): nothing outstanding or queued */
-    if (c->cfg.keepalive && c->snd_una == c->snd_nxt && c->scount == 0
-        && (c->state == TCPSM_ESTABLISHED || c->state == TCPSM_CLOSE_WAIT
-            || c->state == TCPSM_FIN_WAIT_2)) {
-        c->cc.t_keep = c->cc.keep_probes == 0
-                           ? time_add(c->cc.last_rcv, c->cfg.keepalive_idle_us)   /* MUST-26 */
-                           : time_add(c->cc.last_probe, c->cfg.keepalive_intvl_us);
-    } else {
-        c->cc.t_keep = TCPSM_NEVER;
-        c->cc.keep_probes = 0;
-    }
+    keep_arm(c);
 }
 
 /* Contract: conn_impl.h. */
@@ -610,6 +618,6 @@ enum tcpsm_err tcpsm_set_keepalive(struct tcpsm_conn *c, bool on)
         return TCPSM_ERR_INVAL;
     c->cfg.keepalive = on;              /* MUST-24 */
     c->cc.keep_probes = 0;
-    c->cc.t_keep = TCPSM_NEVER;
+    keep_arm(c);
     return TCPSM_OK;
 }

@@ -282,6 +282,9 @@ static enum tcpsm_err status_fill(const struct tcpsm_conn *c, struct tcpsm_statu
     s.fast_retransmits = c->cc.n_fast;
     s.r1_reached = c->cc.r1_reached;    /* RFC 1122 4.2.3.5 (MUST-21) */
     s.r1_events = c->cc.r1_events;
+    s.zero_window_probes = c->cc.n_probes;
+    s.keepalive_probes = c->cc.n_keepalives;
+    s.keepalive_unanswered = c->cc.keep_probes;
     *st = s;
     return TCPSM_OK;
 }

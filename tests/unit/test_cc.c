@@ -539,6 +539,207 @@ static void test_restart_after_idle_limits_cwnd_to_the_initial_window(void **sta
     assert_int_equal(f->nout, 3);
 }
 
+
+/* ---------------------------------------------------------------------- */
+/* RFC 9293 3.8.6.3: delayed ACK */
+
+/* The peer's text: len octets at RCV.NXT + off. */
+static void peer_data(struct fx *f, uint32_t off, uint32_t len)
+{
+    expect_err(fx_in(f, TCPSM_ACK, IRS + 1u + off, f->c.snd_nxt, len), TCPSM_OK);
+}
+
+static void test_ack_of_one_segment_waits_200ms(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    uint64_t t = f->now;
+    peer_data(f, 0, 100);
+    expect_none(f);                     /* SHLD-18 */
+    expect_deadline(f, t + 200000u);
+    fx_timer(f, t + 200000u - 1u);
+    expect_none(f);
+    fx_timer(f, t + 200000u);           /* MUST-40: 200 ms, under 0.5 s */
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 101u);
+    expect_deadline(f, TCPSM_NEVER);
+    /* 0.5 s or more is refused */
+    struct tcpsm_config cfg;
+    tcpsm_config_default(&cfg);
+    cfg.delack_us = 500001u;
+    struct tcpsm_conn c;
+    assert_int_equal(tcpsm_conn_init(&c, &cfg, NULL, 0, NULL, 0), TCPSM_ERR_INVAL);
+}
+
+static void test_second_full_segment_is_acked_at_once(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    /* SHLD-19: every second full-sized segment (2 x 1460 octets) */
+    peer_data(f, 0, MSS);
+    expect_none(f);
+    f->now += 1000u;
+    peer_data(f, MSS, MSS);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u + 2u * MSS);
+    expect_deadline(f, TCPSM_NEVER);
+    /* the count starts again after that ACK (1000 octets: all the
+     * 4096-octet buffer has room for) */
+    peer_data(f, 2u * MSS, 1000);
+    expect_none(f);
+}
+
+static void test_out_of_order_and_gap_filling_text_is_acked_at_once(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    /* RFC 9293 3.8.6.3 / RFC 5681 4.2: out of order: a duplicate ACK now */
+    peer_data(f, 100, 100);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+    /* the text that fills the gap: an ACK of both now */
+    peer_data(f, 0, 100);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 201u);
+}
+
+static void test_delayed_ack_rides_on_data_sent_meanwhile(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    peer_data(f, 0, 100);
+    expect_none(f);
+    f->now += 50000u;
+    expect_err(fx_send_n(f, 0, 10, 0, NULL), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 101u);     /* the ACK is on the data */
+    assert_int_equal(f->out[0].len, 10);
+    fx_timer(f, f->now + 150000u);
+    expect_none(f);                     /* no second, bare ACK */
+}
+
+/* ---------------------------------------------------------------------- */
+/* RFC 9293 3.7.4: Nagle; 3.8.6.2: SWS avoidance */
+
+static void test_nagle_holds_short_segments_while_data_is_unacknowledged(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    expect_err(fx_send_n(f, 0, 100, 0, NULL), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);       /* nothing unacked: goes */
+    /* SHLD-7: two more short SENDs wait for the ACK ... */
+    expect_err(fx_send_n(f, 100, 100, 0, NULL), TCPSM_OK);
+    expect_none(f);
+    expect_err(fx_send_n(f, 200, 100, TCPSM_SEND_PUSH, NULL), TCPSM_OK);
+    expect_none(f);                     /* (whatever PSH says) */
+    /* ... which sends them as one segment */
+    peer_ack(f, ISS + 101u);
+    expect_one(f, TCPSM_ACK, ISS + 101u, IRS + 1u);
+    assert_int_equal(f->out[0].len, 200);
+    expect_our_data(f, 0);
+    /* a full segment goes whatever is unacknowledged */
+    expect_err(fx_send_n(f, 300, MSS, 0, NULL), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 301u, IRS + 1u);
+    assert_int_equal(f->out[0].len, MSS);
+    /* MUST-17: off for this connection, a short segment goes at once */
+    expect_err(tcpsm_set_nagle(&f->c, false), TCPSM_OK);
+    expect_err(fx_send_n(f, 300u + MSS, 10, 0, NULL), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 301u + MSS, IRS + 1u);
+    assert_int_equal(f->out[0].len, 10);
+}
+
+static void test_receiver_offers_window_in_sws_steps(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);       /* receive buffer 4096 */
+    uint8_t buf[4096];
+    uint32_t got = 0;
+    /* the peer fills the buffer: 1460 + 1460 (ACKed at once) + 1176 */
+    peer_data(f, 0, MSS);
+    peer_data(f, MSS, MSS);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u + 2u * MSS);
+    assert_int_equal(f->out[0].wnd, 4096u - 2u * MSS);
+    peer_data(f, 2u * MSS, 4096u - 2u * MSS);
+    fx_timer(f, f->now + 200000u);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 4097u);
+    assert_int_equal(f->out[0].wnd, 0);
+    /* MUST-39: reading 1000 octets does not move the right edge (less than
+     * min(RCV.BUFF/2, MSS) = 1460): no window update */
+    expect_err(fx_receive(f, buf, 1000, &got, NULL), TCPSM_OK);
+    assert_int_equal(got, 1000);
+    expect_none(f);
+    /* a segment sent now still offers 0 */
+    expect_err(fx_send_n(f, 0, 10, 0, NULL), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 4097u);
+    assert_int_equal(f->out[0].wnd, 0);
+    /* 500 more read (1500 free): the update goes, with all of it */
+    expect_err(fx_receive(f, buf, 500, &got, NULL), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 11u, IRS + 4097u);
+    assert_int_equal(f->out[0].wnd, 1500);
+}
+
+/* ---------------------------------------------------------------------- */
+/* RFC 9293 3.8.6.1: zero-window probing */
+
+/* ESTABLISHED, the peer's window closed, 100 octets queued at time *t. */
+static struct fx *closed_window(uint64_t *t)
+{
+    struct fx *f = est(NULL, 0);
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 0), TCPSM_OK);
+    *t = f->now;
+    expect_err(fx_send_n(f, 0, 100, 0, NULL), TCPSM_OK);
+    expect_none(f);
+    return f;
+}
+
+static void test_zero_window_probe_after_rto_with_backoff_forever_while_answered(void **state)
+{
+    (void)state;
+    uint64_t t;
+    struct fx *f = closed_window(&t);
+    /* SHLD-29: the first probe one RTO (1 s) later; SHLD-30: then 2, 4, 8,
+     * 16, 32 s, then at most 60 s (the RTO's upper bound) apart */
+    const uint32_t gap_s[] = { 1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60, 60, 60 };
+    for (size_t i = 0; i < sizeof gap_s / sizeof gap_s[0]; i++) {
+        t += gap_s[i] * S1;
+        expect_deadline(f, t);
+        fx_timer(f, t - 1u);
+        expect_none(f);
+        fx_timer(f, t);
+        /* MUST-35/36: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data */
+        expect_one(f, TCPSM_ACK, ISS, IRS + 1u);
+        assert_int_equal(f->out[0].len, 0);
+        /* MUST-37: the peer answers, its window still 0: stay open, past
+         * R2 (100 s) and the user timeout (5 min) */
+        f->now = t + 10000u;
+        expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 0), TCPSM_OK);
+        expect_none(f);
+    }
+    expect_state(f, TCPSM_ESTABLISHED);
+    assert_int_equal(fx_st(f).zero_window_probes, 14);
+    assert_true(t - H_T0 > 300u * S1);  /* 543 s */
+    /* the window opens: the data goes, no more probes */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 1000), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+    assert_int_equal(f->out[0].len, 100);
+    expect_deadline(f, f->now + S1);    /* the retransmission timer */
+}
+
+static void test_zero_window_probes_unanswered_for_r2_give_up(void **state)
+{
+    (void)state;
+    uint64_t t;
+    struct fx *f = closed_window(&t);
+    uint64_t last = t;
+    /* probes at 1, 3, 7, 15, 31, 63 s, none answered ... */
+    const uint32_t at_s[] = { 1, 3, 7, 15, 31, 63 };
+    for (size_t i = 0; i < sizeof at_s / sizeof at_s[0]; i++) {
+        fx_timer(f, last + at_s[i] * S1);
+        expect_one(f, TCPSM_ACK, ISS, IRS + 1u);
+    }
+    /* ... the next expiry, at 123 s, is past R2 (100 s) of silence */
+    expect_deadline(f, last + 123u * S1);
+    fx_timer(f, last + 123u * S1);
+    expect_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_TIMEOUT_USER);
+    expect_state(f, TCPSM_CLOSED);
+    expect_none(f);
+}
+
 int main(void)
 {
     *h_keep_policy() = true;            /* the defaults: delayed ACK and Nagle on */
@@ -560,6 +761,14 @@ int main(void)
         cmocka_unit_test(test_partial_ack_resends_the_next_hole),
         cmocka_unit_test(test_timeout_takes_cwnd_to_one_segment),
         cmocka_unit_test(test_restart_after_idle_limits_cwnd_to_the_initial_window),
+        cmocka_unit_test(test_ack_of_one_segment_waits_200ms),
+        cmocka_unit_test(test_second_full_segment_is_acked_at_once),
+        cmocka_unit_test(test_out_of_order_and_gap_filling_text_is_acked_at_once),
+        cmocka_unit_test(test_delayed_ack_rides_on_data_sent_meanwhile),
+        cmocka_unit_test(test_nagle_holds_short_segments_while_data_is_unacknowledged),
+        cmocka_unit_test(test_receiver_offers_window_in_sws_steps),
+        cmocka_unit_test(test_zero_window_probe_after_rto_with_backoff_forever_while_answered),
+        cmocka_unit_test(test_zero_window_probes_unanswered_for_r2_give_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2264,6 +2264,128 @@ static void test_random_exchange_delivers_exact_prefixes_over_a_lossy_network(vo
                       "zero-window probe would reopen\n", rt_shut, RT_ROUNDS, h_seed());
 }
 
+
+/* ---------------------------------------------------------------------- */
+/* Keep-alive (RFC 9293 3.8.4, RFC 1122 4.2.3.6) */
+
+#define HOURS2 7200000000ull            /* the default idle time: 2 hours */
+#define KA_IVL 75000000ull              /* the default interval: 75 s */
+
+/* A keep-alive probe: <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, len octets. */
+static void h_expect_probe(const struct fx *f, uint32_t len, const char *file, int line)
+{
+    h_expect_one(f, TCPSM_ACK, f->c.snd_nxt - 1u, f->c.rcv_nxt, file, line);
+    H_REQUIRE(f->out[0].len == len, file, line, "probe of %u octets, want %u", f->out[0].len,
+              len);
+}
+#define expect_probe(f, len) h_expect_probe((f), (len), __FILE__, __LINE__)
+
+static void test_keepalive_is_off_by_default(void **state)
+{
+    (void)state;
+    /* MUST-25: an idle connection sends nothing, however long */
+    at(&F, NULL, H_ESTAB);
+    expect_deadline(&F, TCPSM_NEVER);
+    fx_timer(&F, H_T0 + 10u * HOURS2);
+    expect_none(&F);
+    expect_state(&F, TCPSM_ESTABLISHED);
+}
+
+static void test_keepalive_probes_after_idle_then_every_interval_then_times_out(void **state)
+{
+    (void)state;
+    /* MUST-24: the application asks for keep-alives on a connection */
+    at(&F, NULL, H_ESTAB);
+    expect_err(tcpsm_set_keepalive(&F.c, true), TCPSM_OK);
+    /* MUST-26, MUST-28: the first probe when 2 hours passed with nothing
+     * received, not a microsecond earlier */
+    expect_deadline(&F, H_T0 + HOURS2);
+    fx_timer(&F, H_T0 + HOURS2 - 1u);
+    expect_none(&F);
+    fx_timer(&F, H_T0 + HOURS2);
+    expect_no_row(&F);
+    expect_probe(&F, 0);                /* SHLD-12: no data */
+    /* unanswered: every 75 s, 9 probes in all */
+    for (unsigned i = 1; i < 9; i++) {
+        uint64_t t = H_T0 + HOURS2 + i * KA_IVL;
+        expect_deadline(&F, t);
+        fx_timer(&F, t - 1u);
+        expect_none(&F);
+        fx_timer(&F, t);
+        expect_probe(&F, 0);
+    }
+    assert_int_equal(status_of(&F).keepalive_probes, 9);
+    assert_int_equal(status_of(&F).keepalive_unanswered, 9);
+    /* the 9th unanswered for one interval: "connection timed out" */
+    fx_timer(&F, H_T0 + HOURS2 + 9u * KA_IVL);
+    expect_row(&F, TCPSM_ESTABLISHED, TCPSM_EV_TIMEOUT_KEEPALIVE);
+    expect_state(&F, TCPSM_CLOSED);
+    expect_none(&F);
+    expect_err(user_call(&F, TCPSM_EV_RECEIVE), TCPSM_ERR_TIMED_OUT);
+}
+
+static void test_keepalive_tolerates_lost_acks_and_restarts_when_answered(void **state)
+{
+    (void)state;
+    struct tcpsm_config cfg;
+    tcpsm_config_default(&cfg);
+    cfg.keepalive = true;
+    at(&F, &cfg, H_ESTAB);
+    fx_timer(&F, H_T0 + HOURS2);
+    expect_probe(&F, 0);
+    /* MUST-29: the answer to the first probe is lost; the second is
+     * answered 10 ms after it went */
+    fx_timer(&F, H_T0 + HOURS2 + KA_IVL);
+    expect_probe(&F, 0);
+    F.now = H_T0 + HOURS2 + KA_IVL + 10000u;
+    expect_err(fx_in(&F, TCPSM_ACK, F.c.rcv_nxt, F.c.snd_nxt, 0), TCPSM_OK);
+    expect_none(&F);
+    assert_int_equal(status_of(&F).keepalive_unanswered, 0);
+    /* the idle time starts again from that ACK */
+    expect_deadline(&F, F.now + HOURS2);
+    /* data exchanged restarts it too; while data is outstanding no probe */
+    F.now += 1000000u;
+    uint32_t acc;
+    expect_err(fx_send_n(&F, 0, 10, 0, &acc), TCPSM_OK);
+    expect_one(&F, TCPSM_ACK, ISS + 1u, IRS + 1u);
+    expect_deadline(&F, F.now + RTO1);  /* the retransmission timer, no keep-alive */
+    F.now += 20000u;
+    expect_err(fx_in(&F, TCPSM_ACK, IRS + 1u, ISS + 11u, 0), TCPSM_OK);
+    expect_deadline(&F, F.now + HOURS2);
+}
+
+static void test_keepalive_interval_count_and_garbage_octet_are_configurable(void **state)
+{
+    (void)state;
+    /* MUST-27, MAY-6: 10 s idle, 1 s between probes, 2 probes, each with
+     * one garbage octet; in each state a keep-alive runs in */
+    static const enum h_state states[] = { H_ESTAB, H_FW2, H_CLOSE_WAIT };
+    static const unsigned st[] = { TCPSM_ESTABLISHED, TCPSM_FIN_WAIT_2, TCPSM_CLOSE_WAIT };
+    struct tcpsm_config cfg;
+    tcpsm_config_default(&cfg);
+    cfg.keepalive = true;
+    cfg.keepalive_garbage = true;
+    cfg.keepalive_idle_us = 10000000u;
+    cfg.keepalive_intvl_us = 1000000u;
+    cfg.keepalive_count = 2;
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        at(&F, &cfg, states[i]);
+        expect_deadline(&F, H_T0 + 10000000u);
+        fx_timer(&F, H_T0 + 10000000u);
+        expect_probe(&F, 1);
+        fx_timer(&F, H_T0 + 11000000u);
+        expect_probe(&F, 1);
+        fx_timer(&F, H_T0 + 12000000u);
+        expect_row(&F, st[i], TCPSM_EV_TIMEOUT_KEEPALIVE);
+        expect_state(&F, TCPSM_CLOSED);
+    }
+    /* no keep-alive where something is outstanding: FIN-WAIT-1 */
+    at(&F, &cfg, H_FW1);
+    fx_timer(&F, H_T0 + 10000000u);
+    expect_front(&F, H_FW1);            /* that is the retransmission */
+    expect_state(&F, TCPSM_FIN_WAIT_1);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Coverage: runs last */
 
@@ -2278,7 +2400,7 @@ static void test_every_user_call_and_timeout_row_is_exercised(void **state)
         unsigned ev = tcpsm_rows[r].event;
         bool user = ev <= TCPSM_EV_STATUS;
         bool timeout = ev == TCPSM_EV_TIMEOUT_USER || ev == TCPSM_EV_TIMEOUT_RTX
-                       || ev == TCPSM_EV_TIMEOUT_2MSL;
+                       || ev == TCPSM_EV_TIMEOUT_2MSL || ev == TCPSM_EV_TIMEOUT_KEEPALIVE;
         if ((!user && !timeout) || h_cov()[r] > 0)
             continue;
         nmissing++;
@@ -2321,6 +2443,10 @@ int main(void)
         cmocka_unit_test(test_time_wait_retransmitted_fin_restarts_2msl),
         cmocka_unit_test(test_user_timeout_in_every_state_that_has_one),
         cmocka_unit_test(test_next_deadline_in_every_state),
+        cmocka_unit_test(test_keepalive_is_off_by_default),
+        cmocka_unit_test(test_keepalive_probes_after_idle_then_every_interval_then_times_out),
+        cmocka_unit_test(test_keepalive_tolerates_lost_acks_and_restarts_when_answered),
+        cmocka_unit_test(test_keepalive_interval_count_and_garbage_octet_are_configurable),
         cmocka_unit_test(test_connection_handshake_data_and_active_close),
         cmocka_unit_test(test_connection_handshake_data_and_passive_close),
         cmocka_unit_test(test_simultaneous_open_figure_7),
