@@ -200,6 +200,7 @@ static struct tcpsm_host_slot *find_conn(struct tcpsm_host *h, const struct tcps
                                          uint16_t lport, const struct tcpsm_addr *rip,
                                          uint16_t rport, uint32_t *index)
 {
+    struct tcpsm_host_slot *found = NULL;
     for (uint32_t i = 0; i < h->nslot; i++) {
         struct tcpsm_host_slot *s = &h->slot[i];
         const struct tcpsm_conn *c = &s->conn;
@@ -208,10 +209,14 @@ static struct tcpsm_host_slot *find_conn(struct tcpsm_host *h, const struct tcps
         if (c->local.port == lport && c->remote.port == rport
             && tcpsm_addr_eq(&c->local.ip, lip) && tcpsm_addr_eq(&c->remote.ip, rip)) {
             *index = i;
-            return s;
+            if (c->state != TCPSM_TIME_WAIT)
+                return s;               /* a connection reopened from TIME-WAIT (MAY-2) first */
+            found = s;
         }
     }
-    return NULL;
+    if (found != NULL)
+        *index = (uint32_t)(found - h->slot);
+    return found;
 }
 
 enum tcpsm_err tcpsm_host_connect(struct tcpsm_host *h, uint64_t now,
@@ -385,9 +390,12 @@ static bool find_listener(struct tcpsm_host *h, const struct tcpsm_segment *seg,
     return best_score >= 0;
 }
 
-/* A SYN for listener l: a new connection in SYN-RECEIVED, or a silent drop. */
+/* A SYN for listener l: a new connection in SYN-RECEIVED, or a silent drop.
+ * Its ISS is the RFC 6528 ISN, or `after` + 65536 when `reopen` and the ISN
+ * is not beyond `after` (MAY-2). */
 static enum tcpsm_err spawn(struct tcpsm_host *h, uint64_t now, uint32_t l,
-                            const struct tcpsm_segment *seg, const uint8_t *payload)
+                            const struct tcpsm_segment *seg, const uint8_t *payload,
+                            bool reopen, uint32_t after)
 {
     struct tcpsm_host_slot *ls = &h->slot[l], *s;
     struct tcpsm_open o;
@@ -413,6 +421,8 @@ static enum tcpsm_err spawn(struct tcpsm_host *h, uint64_t now, uint32_t l,
     o.remote.ip = seg->src;
     o.remote.port = seg->sport;
     o.iss = tcpsm_isn(h->key, &o.local, &o.remote, now);    /* RFC 6528 */
+    if (reopen && (int32_t)(o.iss - after) <= 0)
+        o.iss = after + 65536u;         /* RFC 1122 4.2.2.13 (1): beyond the old one's */
     e = tcpsm_open(&s->conn, now, &o);
     if (e == TCPSM_OK)
         e = tcpsm_input(&s->conn, now, seg, payload);
@@ -429,6 +439,45 @@ void tcpsm_host_set_challenge_limit(struct tcpsm_host *h, uint32_t per_second)
 {
     if (h != NULL)
         h->challenge_limit = per_second;
+}
+
+void tcpsm_host_set_time_wait_reopen(struct tcpsm_host *h, bool on)
+{
+    if (h != NULL)
+        h->tw_reopen = on;
+}
+
+/* RFC 9293 3.6.1 (MAY-2): may seg, for the TIME-WAIT connection in slot i,
+ * open a new one through listener *l?  A SYN without ACK or RST, beyond the
+ * old connection's RCV.NXT (so no old duplicate of it), with a listener. */
+static bool reopens(struct tcpsm_host *h, uint32_t i, const struct tcpsm_segment *seg,
+                    uint32_t *l)
+{
+    const struct tcpsm_conn *c = &h->slot[i].conn;
+    if (!h->tw_reopen || c->state != TCPSM_TIME_WAIT
+        || (seg->flags & (TCPSM_SYN | TCPSM_ACK | TCPSM_RST)) != TCPSM_SYN)
+        return false;
+    if ((int32_t)(seg->seq - c->rcv_nxt) <= 0)
+        return false;
+    return find_listener(h, seg, l);
+}
+
+/* Connection i reached ESTABLISHED: a TIME-WAIT TCB of the same sockets
+ * that it reopened (MAY-2) is done with. */
+static void supersede(struct tcpsm_host *h, uint32_t i)
+{
+    const struct tcpsm_conn *n = &h->slot[i].conn;
+    if (n->state < TCPSM_ESTABLISHED || n->state == TCPSM_TIME_WAIT)
+        return;
+    for (uint32_t j = 0; j < h->nslot; j++) {
+        struct tcpsm_host_slot *s = &h->slot[j];
+        const struct tcpsm_conn *c = &s->conn;
+        if (j != i && s->use == TCPSM_SLOT_CONN && c->state == TCPSM_TIME_WAIT
+            && c->local.port == n->local.port && c->remote.port == n->remote.port
+            && tcpsm_addr_eq(&c->local.ip, &n->local.ip)
+            && tcpsm_addr_eq(&c->remote.ip, &n->remote.ip))
+            free_slot(h, j);
+    }
 }
 
 /* Would c answer seg with a challenge ACK (RFC 5961 3.2, 4.2, 5.2)?  Only
@@ -486,6 +535,7 @@ static enum tcpsm_err to_conn(struct tcpsm_host *h, uint64_t now, uint32_t i,
     (void)challenge_left(h, now);
     h->challenge_used = h->challenge_used + sent < h->challenge_used ? UINT32_MAX
                                                                      : h->challenge_used + sent;
+    supersede(h, i);
     reap(h, i);
     return e;
 }
@@ -519,11 +569,17 @@ enum tcpsm_err tcpsm_host_input_segment(struct tcpsm_host *h, uint64_t now,
         h->stats.seg_not_unicast++;     /* MUST-57: silently drop */
         return TCPSM_ERR_NOT_FOR_US;
     }
-    if (find_conn(h, dst, seg.dport, src, seg.sport, &i) != NULL)
+    if (find_conn(h, dst, seg.dport, src, seg.sport, &i) != NULL) {
+        uint32_t l;
+        if (reopens(h, i, &seg, &l)) {
+            h->stats.tw_reopened++;
+            return spawn(h, now, l, &seg, payload, true, h->slot[i].conn.snd_nxt);
+        }
         return to_conn(h, now, i, &seg, payload);
+    }
     if (find_listener(h, &seg, &i)) {
         if ((seg.flags & (TCPSM_SYN | TCPSM_RST | TCPSM_ACK)) == TCPSM_SYN)
-            return spawn(h, now, i, &seg, payload);
+            return spawn(h, now, i, &seg, payload, false, 0);
         /* 3.10.7.2: RST ignored, ACK answered by RST, the rest dropped */
         return tcpsm_input(&h->slot[i].conn, now, &seg, payload);
     }

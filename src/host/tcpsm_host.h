@@ -63,6 +63,7 @@ struct tcpsm_host_stats {
     uint64_t challenge_limited; /* segments dropped without one: over the limit (7) */
     uint64_t rst_ignored;     /* RSTs that reset nothing (out of window, or limited) */
     uint64_t syn_ignored;     /* SYNs in a synchronized state (challenged or limited) */
+    uint64_t tw_reopened;     /* SYNs that reopened a connection in TIME-WAIT (MAY-2) */
 };
 
 #define TCPSM_HOST_MAX_SLOTS 65535u
@@ -80,6 +81,7 @@ struct tcpsm_host {
     uint32_t challenge_used;          /* sent in the current second */
     uint64_t challenge_since;         /* start of the current second */
     struct tcpsm_host_stats stats;
+    bool tw_reopen;                   /* MAY-2: a new SYN may reopen from TIME-WAIT */
     uint8_t scratch[TCPSM_HOST_SCRATCH];   /* the text of the segment being written */
 };
 
@@ -192,6 +194,16 @@ enum tcpsm_err tcpsm_host_timer(struct tcpsm_host *h, uint64_t now);
  * stats.challenge_limited. */
 #define TCPSM_HOST_CHALLENGE_LIMIT 1000u
 void tcpsm_host_set_challenge_limit(struct tcpsm_host *h, uint32_t per_second);
+
+/* RFC 9293 3.6.1 (MAY-2), RFC 1122 4.2.2.13: let a new SYN reopen a
+ * connection whose TCB is in TIME-WAIT (off by default).  Only a SYN with
+ * no ACK, whose sequence number is beyond the old connection's RCV.NXT,
+ * to a port with a listener, does; the new connection's ISS is beyond
+ * every sequence number the old one used.  The TIME-WAIT TCB stays until
+ * the new connection reaches ESTABLISHED: if the SYN was an old duplicate
+ * (the new connection is reset or times out), TIME-WAIT goes on as if it
+ * had never come. */
+void tcpsm_host_set_time_wait_reopen(struct tcpsm_host *h, bool on);
 
 /* Slots in use (listeners and connections, TIME-WAIT included). */
 uint32_t tcpsm_host_in_use(const struct tcpsm_host *h);

@@ -404,6 +404,77 @@ static void test_full_table_and_time_wait(void **state)
     }
 }
 
+
+/* B closes first and holds the connection from A:40002 in TIME-WAIT. */
+static uint32_t time_wait_at_b(uint32_t *listener, uint32_t *old_rcv_nxt, uint32_t *old_snd_nxt)
+{
+    struct tcpsm_endpoint a = ep(A.ip, 40002), b = ep(B.ip, 80);
+    uint32_t c, s;
+    assert_int_equal(tcpsm_host_listen(&B.h, now, &b, NULL, 4, listener), TCPSM_OK);
+    assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+    pump();
+    assert_int_equal(tcpsm_host_accept(&B.h, *listener, &s), TCPSM_OK);
+    assert_int_equal(tcpsm_host_close(&B.h, now, s), TCPSM_OK);
+    pump();
+    assert_int_equal(tcpsm_host_close(&A.h, now, c), TCPSM_OK);
+    pump();
+    assert_int_equal(tcpsm_host_conn(&B.h, s)->state, TCPSM_TIME_WAIT);
+    assert_int_equal(tcpsm_host_conn(&A.h, c)->state, TCPSM_CLOSED);
+    assert_int_equal(tcpsm_host_release(&A.h, now, c), TCPSM_OK);
+    assert_int_equal(tcpsm_host_release(&B.h, now, s), TCPSM_OK);
+    *old_rcv_nxt = B.slot[s].conn.rcv_nxt;
+    *old_snd_nxt = B.slot[s].conn.snd_nxt;
+    return s;
+}
+
+/* RFC 9293 3.6.1 (MAY-2): a new SYN may reopen a connection from TIME-WAIT,
+ * when the host allows it. */
+static void test_time_wait_reopen_on_new_syn(void **state)
+{
+    struct tcpsm_endpoint a = ep(A.ip, 40002), b = ep(B.ip, 80);
+    uint32_t l, tw, rcv, snd, c, s;
+    (void)state;
+    /* off (the default): a new SYN goes to the TIME-WAIT TCB, which
+     * answers with an ACK (RFC 5961 4.2), not a SYN,ACK */
+    tw = time_wait_at_b(&l, &rcv, &snd);
+    now += 1000000;
+    {
+        struct tcpsm_segment out;
+        assert_int_equal(inject(A.ip, 40002, B.ip, 80, TCPSM_SYN, rcv + 100000u, 0, 0),
+                         TCPSM_OK);
+        assert_int_equal(drain(&B, NULL, &out), 1);
+        assert_int_equal(out.flags, TCPSM_ACK);
+        assert_int_equal(out.ack, rcv);
+    }
+    assert_int_equal(tcpsm_host_accept(&B.h, l, &s), TCPSM_ERR_EMPTY);
+    assert_int_equal(B.slot[tw].conn.state, TCPSM_TIME_WAIT);
+    assert_int_equal(B.h.stats.tw_reopened, 0);
+
+    /* on: the same SYN opens a new connection; its ISS is beyond all the
+     * old one used (RFC 1122 4.2.2.13 (1)); once it is ESTABLISHED the
+     * TIME-WAIT slot is free */
+    setup(NULL);
+    tcpsm_host_set_time_wait_reopen(&B.h, true);
+    tw = time_wait_at_b(&l, &rcv, &snd);
+    assert_int_equal(tcpsm_host_in_use(&B.h), 2);       /* listener, TIME-WAIT */
+    /* an old duplicate SYN (not beyond RCV.NXT) reopens nothing */
+    assert_int_equal(inject(A.ip, 40002, B.ip, 80, TCPSM_SYN, rcv - 1u, 0, 0), TCPSM_OK);
+    assert_int_equal(B.h.stats.tw_reopened, 0);
+    assert_int_equal(B.slot[tw].conn.state, TCPSM_TIME_WAIT);
+    drain(&B, NULL, NULL);              /* (its challenge ACK) */
+    now += 1000000;
+    assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+    pump();
+    assert_int_equal(B.h.stats.tw_reopened, 1);
+    assert_int_equal(tcpsm_host_conn(&A.h, c)->state, TCPSM_ESTABLISHED);
+    assert_int_equal(tcpsm_host_accept(&B.h, l, &s), TCPSM_OK);
+    assert_int_not_equal(s, tw);
+    assert_int_equal(tcpsm_host_conn(&B.h, s)->state, TCPSM_ESTABLISHED);
+    assert_true((int32_t)(tcpsm_host_conn(&B.h, s)->iss - snd) > 0);
+    assert_int_equal(B.slot[tw].use, TCPSM_SLOT_FREE);
+    assert_int_equal(tcpsm_host_in_use(&B.h), 2);       /* listener, new connection */
+}
+
 /* Bad arguments are refused and change nothing. */
 static void test_bad_arguments(void **state)
 {
@@ -597,6 +668,7 @@ int main(void)
         cmocka_unit_test_setup(test_ip_packets_v4_and_v6, setup),
         cmocka_unit_test_setup(test_ip_codec, setup),
         cmocka_unit_test_setup(test_challenge_ack_limit, setup),
+        cmocka_unit_test_setup(test_time_wait_reopen_on_new_syn, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
