@@ -139,6 +139,10 @@ void tcpsm_cc_reset(struct tcpsm_conn *c)
     c->cc.in_rcv_nxt = 0;
     c->cc.in_nooo = 0;
     c->cc.in_ack_now = false;
+    c->cc.in_rcv_up = 0;
+    c->cc.in_rcv_urg = false;
+    c->cc.urg_signal = false;
+    c->cc.n_urg_signals = 0;
 }
 
 /* Our ACK went out (on any segment): nothing is owed (RFC 9293 3.8.6.3). */
@@ -442,6 +446,8 @@ void tcpsm_cc_input_start(struct tcpsm_conn *c)
     c->cc.in_rcv_nxt = c->rcv_nxt;
     c->cc.in_nooo = c->nooo;
     c->cc.in_ack_now = c->ack_now;
+    c->cc.in_rcv_up = c->rcv_up;
+    c->cc.in_rcv_urg = c->rcv_urg;
 }
 
 /* RFC 9293 3.8.6.3: may the ACK this segment drew wait?  Only for text
@@ -470,6 +476,11 @@ void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_
     uint32_t rmss = min32(c->cfg.mss, smss(c));
     c->cc.last_rcv = now;               /* RFC 1122 4.2.3.6: the peer is alive */
     c->cc.keep_probes = 0;
+    /* RFC 1122 4.2.2.4 (MUST-32): tell the user when an urgent pointer
+     * arrives with none pending, or moves on */
+    c->cc.urg_signal = c->rcv_urg && (!c->cc.in_rcv_urg || seq_gt(c->rcv_up, c->cc.in_rcv_up));
+    if (c->cc.urg_signal)
+        c->cc.n_urg_signals = sat_inc(c->cc.n_urg_signals);
     if (c->ack_now) {
         if (delayable(c, seg)) {
             c->cc.rcv_unacked = win_add(c->cc.rcv_unacked, seg->len);

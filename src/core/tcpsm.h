@@ -341,6 +341,11 @@ struct tcpsm_cc {
     uint32_t in_rcv_nxt;
     uint8_t in_nooo;
     bool in_ack_now;
+    uint32_t in_rcv_up;
+    bool in_rcv_urg;
+    /* RFC 1122 4.2.2.4 (MUST-32): the last segment brought urgent data. */
+    bool urg_signal;
+    uint32_t n_urg_signals;
 };
 
 /* The transmission control block.  Allocate it anywhere; initialise it with
@@ -515,6 +520,9 @@ struct tcpsm_status {
     uint32_t zero_window_probes;
     uint32_t keepalive_probes;  /* sent; unanswered ones in keepalive_unanswered */
     uint32_t keepalive_unanswered;
+    bool urgent_signal;         /* the last tcpsm_input brought an urgent pointer, or moved
+                                   it on (RFC 1122 4.2.2.4, MUST-32) */
+    uint32_t urgent_signals;    /* times that happened */
 };
 
 /* STATUS (3.10.6). */

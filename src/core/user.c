@@ -285,6 +285,8 @@ static enum tcpsm_err status_fill(const struct tcpsm_conn *c, struct tcpsm_statu
     s.zero_window_probes = c->cc.n_probes;
     s.keepalive_probes = c->cc.n_keepalives;
     s.keepalive_unanswered = c->cc.keep_probes;
+    s.urgent_signal = c->cc.urg_signal;
+    s.urgent_signals = c->cc.n_urg_signals;
     *st = s;
     return TCPSM_OK;
 }

@@ -1598,6 +1598,31 @@ static void test_urg_sets_rcv_up_and_receive_reports_urgent(void **state)
     assert_false(fl & TCPSM_RECV_URGENT);
 }
 
+
+static void test_urgent_arrival_and_advance_are_signalled_by_the_call(void **state)
+{
+    (void)state;
+    struct fx *f = start(H_ESTAB, NULL);
+    uint32_t nxt = f->rcv_nxt;
+    /* RFC 1122 4.2.2.4 (MUST-32): the tcpsm_input call that brings an
+     * urgent pointer, with none pending, says so in STATUS ... */
+    expect_err(fx_in(f, TCPSM_ACK, nxt, f->snd_nxt, 5), TCPSM_OK);
+    assert_false(fx_st(f).urgent_signal);
+    expect_err(fx_in_urg(f, TCPSM_ACK, nxt + 5u, f->snd_nxt, 10, 6), TCPSM_OK);  /* RCV.UP nxt+11 */
+    assert_true(fx_st(f).urgent_signal);
+    assert_int_equal(fx_st(f).urgent_signals, 1);
+    /* ... the next one, without news, does not */
+    expect_err(fx_in(f, TCPSM_ACK, nxt + 15u, f->snd_nxt, 5), TCPSM_OK);
+    assert_false(fx_st(f).urgent_signal);
+    /* the pointer moves on (nxt+11 -> nxt+21): news */
+    expect_err(fx_in_urg(f, TCPSM_ACK, nxt + 20u, f->snd_nxt, 1, 1), TCPSM_OK);  /* nxt+21 */
+    assert_true(fx_st(f).urgent_signal);
+    /* the same pointer again: no news */
+    expect_err(fx_in_urg(f, TCPSM_ACK, nxt + 21u, f->snd_nxt, 1, 0), TCPSM_OK);  /* nxt+21 */
+    assert_false(fx_st(f).urgent_signal);
+    assert_int_equal(fx_st(f).urgent_signals, 2);
+}
+
 static void test_urg_pointer_only_moves_forward(void **state)
 {
     (void)state;
@@ -2527,6 +2552,7 @@ int main(void)
         /* sixth: URG */
         cmocka_unit_test(test_urg_sets_rcv_up_and_receive_reports_urgent),
         cmocka_unit_test(test_urg_pointer_only_moves_forward),
+        cmocka_unit_test(test_urgent_arrival_and_advance_are_signalled_by_the_call),
         cmocka_unit_test(test_urg_in_fin_wait_states_is_processed),
         cmocka_unit_test(test_urg_after_fin_is_ignored),
         /* seventh: text */
