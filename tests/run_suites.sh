@@ -78,6 +78,8 @@ for src in tests/unit/test_*.c; do
         failures+=("$name")
     fi
     echo "  $name: $p passed, $f failed"
+    # figures a test reports for the record (test_transfer: time, retransmissions)
+    grep -E '^transfer ' "$log" | sed 's/^/    /' || true
     upass=$((upass + p))
     ufail=$((ufail + f))
 done
