@@ -24,6 +24,7 @@
 
 #define SAMPLE_MAX 0x7FFFFFFFu      /* a longer RTT sample is taken as this */
 #define SYN_RTO_US 3000000u         /* RFC 6298 5.7 */
+#define SWS_OVERRIDE_US 200000u     /* RFC 9293 3.8.6.2.1 (d): 0.1 - 1 s */
 
 /*@ assigns \nothing;
     ensures \result == \max(a, b); */
@@ -206,6 +207,7 @@ void tcpsm_cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq)
         c->cc.rtt_start = now;
     }
     c->cc.last_send = now;
+    c->cc.probe_now = false;            /* what was forced out has gone */
     ack_out(c);
 }
 
@@ -440,16 +442,6 @@ enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_sy
 /* ---------------------------------------------------------------------- */
 /* Delayed ACK, zero-window probing, keep-alive, receiver SWS avoidance */
 
-/* Contract: conn_impl.h. */
-void tcpsm_cc_input_start(struct tcpsm_conn *c)
-{
-    c->cc.in_rcv_nxt = c->rcv_nxt;
-    c->cc.in_nooo = c->nooo;
-    c->cc.in_ack_now = c->ack_now;
-    c->cc.in_rcv_up = c->rcv_up;
-    c->cc.in_rcv_urg = c->rcv_urg;
-}
-
 /* RFC 9293 3.8.6.3: may the ACK this segment drew wait?  Only for text
  * that arrived in order, filled no gap and left none, in a state that
  * takes text; an ACK already owed at once stays owed at once. */
@@ -471,9 +463,16 @@ static bool delayable(const struct tcpsm_conn *c, const struct tcpsm_segment *se
 }
 
 /* Contract: conn_impl.h. */
-void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg)
+void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                         struct tcpsm_cc_view before)
 {
     uint32_t rmss = min32(c->cfg.mss, smss(c));
+    /* the view before the segment, kept for delayable() and diagnostics */
+    c->cc.in_rcv_nxt = before.rcv_nxt;
+    c->cc.in_nooo = before.nooo;
+    c->cc.in_ack_now = before.ack_now;
+    c->cc.in_rcv_up = before.rcv_up;
+    c->cc.in_rcv_urg = before.rcv_urg;
     c->cc.last_rcv = now;               /* RFC 1122 4.2.3.6: the peer is alive */
     c->cc.keep_probes = 0;
     /* RFC 1122 4.2.2.4 (MUST-32): tell the user when an urgent pointer
@@ -523,12 +522,13 @@ void tcpsm_cc_arm(struct tcpsm_conn *c, uint64_t now)
         c->cc.ack_delay = false;
         c->cc.t_delack = TCPSM_NEVER;
     }
-    /* RFC 9293 3.8.6.1: a zero window, data waiting, nothing in flight:
-     * probe, the first time one RTO from now (SHLD-29) */
-    if (open && c->syn_acked && !c->fin_sent && c->snd_wnd == 0 && c->snd_una == c->snd_nxt
-        && c->scount > 0) {
+    /* Data waiting and nothing in flight: the window is zero (RFC 9293
+     * 3.8.6.1: probe, the first time one RTO from now, SHLD-29), or sender
+     * SWS avoidance holds it (3.8.6.2.1 (d): send it anyway after the
+     * override timeout).  One timer for both, as 3.8.6.2.1 suggests. */
+    if (open && c->syn_acked && !c->fin_sent && c->snd_una == c->snd_nxt && c->scount > 0) {
         if (c->cc.t_persist == TCPSM_NEVER) {
-            c->cc.persist_iv = c->rto_us;
+            c->cc.persist_iv = c->snd_wnd == 0 ? c->rto_us : min32(c->rto_us, SWS_OVERRIDE_US);
             c->cc.t_persist = deadline_after(now, c->cc.persist_iv);
         }
     } else {
@@ -545,7 +545,13 @@ unsigned tcpsm_cc_timer(struct tcpsm_conn *c, uint64_t now)
         c->cc.t_delack = TCPSM_NEVER;   /* RFC 9293 3.8.6.3: the owed ACK goes now */
         c->cc.ack_delay = false;
     }
-    if (c->cc.t_persist != TCPSM_NEVER && now >= c->cc.t_persist) {
+    if (c->cc.t_persist != TCPSM_NEVER && now >= c->cc.t_persist && c->snd_wnd != 0) {
+        /* RFC 9293 3.8.6.2.1 (d): the override timeout: the data SWS
+         * avoidance held goes now (tcpsm_output sends what the window takes) */
+        c->cc.probe_now = true;
+        c->cc.probe_garbage = false;
+        c->cc.t_persist = deadline_after(now, c->cc.persist_iv);
+    } else if (c->cc.t_persist != TCPSM_NEVER && now >= c->cc.t_persist) {
         /* MUST-37: probing goes on while the peer answers; after R2 of
          * silence the connection is given up (RFC 1122 4.2.3.5) */
         if (c->cfg.r2_us != 0 && now >= c->cc.last_rcv && now - c->cc.last_rcv >= c->cfg.r2_us) {

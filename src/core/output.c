@@ -498,6 +498,8 @@ static uint32_t new_len(const struct tcpsm_conn *c, uint32_t unsent, uint32_t ca
     len = min32(min32(unsent, room), min32(c->snd_mss, cap));
     if (len == 0 || len >= min32(c->snd_mss, cap))
         return len;                     /* RFC 9293 3.8.6.2.1 (a): a full segment */
+    if (c->cc.probe_now)
+        return len;                     /* (d): the override timeout ran out (cc.c) */
     /* RFC 9293 3.7.4 (SHLD-7): Nagle: while data is unacknowledged a short
      * segment waits, but the last one before our FIN */
     if (c->cfg.nagle && inflight > 0 && !(c->fin_queued && len == unsent))

@@ -673,6 +673,29 @@ static void test_receiver_offers_window_in_sws_steps(void **state)
     assert_int_equal(f->out[0].wnd, 1500);
 }
 
+
+static void test_data_held_by_sws_avoidance_goes_after_the_override_timeout(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    /* the peer offered 65535, now offers 1000: 5000 octets queued, nothing
+     * in flight; 1000 is less than a segment, than what is queued and than
+     * half the largest window, so sender SWS avoidance holds them ... */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 1000), TCPSM_OK);
+    uint64_t t = f->now;
+    expect_err(fx_send_n(f, 0, 5000, 0, NULL), TCPSM_OK);
+    expect_none(f);
+    /* ... until the override timeout, 200 ms (RFC 9293 3.8.6.2.1 (d)) */
+    expect_deadline(f, t + 200000u);
+    fx_timer(f, t + 200000u - 1u);
+    expect_none(f);
+    fx_timer(f, t + 200000u);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+    assert_int_equal(f->out[0].len, 1000);
+    expect_our_data(f, 0);
+    expect_deadline(f, t + 200000u + S1);   /* the retransmission timer now */
+}
+
 /* ---------------------------------------------------------------------- */
 /* RFC 9293 3.8.6.1: zero-window probing */
 
@@ -767,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_delayed_ack_rides_on_data_sent_meanwhile),
         cmocka_unit_test(test_nagle_holds_short_segments_while_data_is_unacknowledged),
         cmocka_unit_test(test_receiver_offers_window_in_sws_steps),
+        cmocka_unit_test(test_data_held_by_sws_avoidance_goes_after_the_override_timeout),
         cmocka_unit_test(test_zero_window_probe_after_rto_with_backoff_forever_while_answered),
         cmocka_unit_test(test_zero_window_probes_unanswered_for_r2_give_up),
     };
