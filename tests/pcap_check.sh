@@ -8,7 +8,8 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
-SCENARIOS="handshake simultaneous-open simultaneous-close half-close reset lost-syn"
+SCENARIOS="handshake simultaneous-open simultaneous-close half-close reset lost-syn
+           lost-data zero-window keepalive timeout"
 TCPSM=build/tcpsm
 OUT=build/pcap_check
 problems=0

@@ -15,6 +15,8 @@
  *   call, before any tcpsm_output().
  * - fate() decides at send time what the network does to a packet; it is
  *   the one place to grow loss/duplication/reordering/corruption models.
+ *   Only an endpoint that goes down while a packet is on its way to it is
+ *   checked again, in deliver() (SIM_EV_LOST).
  */
 #include "sim.h"
 
@@ -144,11 +146,15 @@ static void enqueue(struct sim_net *n, unsigned idx)
     n->used[idx] = true;
 }
 
-/* What the network does to packet p: true = lose it. */
-static bool fate(const struct sim_net *n, const struct sim_packet *p)
+/* What the network does to packet p: true = lose it; *down says whether
+ * because its sender or its addressee is down. */
+static bool fate(const struct sim_net *n, const struct sim_packet *p, bool *down)
 {
     unsigned i;
 
+    *down = n->ep[p->from].down || (p->to != SIM_NOBODY && n->ep[p->to].down);
+    if (*down)
+        return true;
     for (i = 0; i < n->ndrop; i++)
         if (n->drop[i].ep == p->from && n->drop[i].nth == p->pkt)
             return true;
@@ -162,6 +168,7 @@ static void transmit(struct sim_net *n, unsigned from, struct tcpsm_segment *seg
     struct sim_event e = event(n, SIM_EV_SEND, from);
     struct sim_packet *p;
     enum tcpsm_err err;
+    bool down;
     int idx;
 
     /* Addresses: ours, and the engine's destination (else the bound peer),
@@ -199,7 +206,8 @@ static void transmit(struct sim_net *n, unsigned from, struct tcpsm_segment *seg
     e.at = p->due;
     if (n->trace != NULL)   /* the capture shows what was sent, lost or not */
         sim_pcap_write(n->trace, n->now, &p->src, &p->dst, p->bytes, p->len);
-    if (fate(n, p)) {
+    if (fate(n, p, &down)) {
+        e.down = down;
         e.kind = SIM_EV_DROP;
         emit(n, &e);
         return;
@@ -264,6 +272,13 @@ static void deliver(struct sim_net *n)
     }
     e.seg.src = p->src;
     e.seg.dst = p->dst;
+    if (n->ep[p->to].down) {    /* it went down while the packet was in flight */
+        e.kind = SIM_EV_LOST;
+        e.down = true;
+        emit(n, &e);
+        n->used[idx] = false;
+        return;
+    }
     err = tcpsm_input(n->ep[p->to].conn, n->now, &e.seg, payload);
     e.err = (uint8_t)err;
     emit(n, &e);
@@ -336,6 +351,12 @@ bool sim_drop_nth(struct sim_net *n, unsigned ep, uint32_t nth)
     n->drop[n->ndrop].nth = nth;
     n->ndrop++;
     return true;
+}
+
+void sim_set_down(struct sim_net *n, unsigned ep, bool down)
+{
+    if (ep < n->nep)
+        n->ep[ep].down = down;
 }
 
 void sim_after_call(struct sim_net *n, unsigned ep)

@@ -17,8 +17,15 @@
  *   they were sent.  At equal times packets are delivered before timers run
  *   (an arriving ACK may cancel a timer due at the same instant).
  * - The "fate" of a packet (delivered, dropped) is decided once, when it is
- *   sent; today by a fixed list of (sender, n-th packet) drop rules.  Loss,
- *   duplication, reordering and corruption belong in that same place.
+ *   sent; today by a fixed list of (sender, n-th packet) drop rules and by
+ *   the endpoints that are down.  Loss, duplication, reordering and
+ *   corruption belong in that same place.  The one exception: a packet
+ *   that arrives for an endpoint which went down while it was in flight is
+ *   lost on arrival (SIM_EV_LOST).
+ * - An endpoint that is down (sim_set_down) models a host that died: every
+ *   packet it sends and every packet addressed to it is lost; packets it
+ *   sent before it went down still arrive.  Its TCB is left alone: what
+ *   the host forgets is up to the caller.
  * - Nothing is printed: every send, drop, delivery, transition, engine
  *   error and broken invariant is appended to n->log, which the caller
  *   reads and clears (sim_log_clear) after each call.
@@ -55,7 +62,8 @@ enum sim_kind {
     SIM_EV_TIMER,     /* tcpsm_timer ran for ep (its deadline was due) */
     SIM_EV_ERROR,     /* an engine call (`call`) on ep returned err */
     SIM_EV_BROKEN,    /* tcpsm_conn_check(ep) reported `inv` */
-    SIM_EV_OVERFLOW   /* the log was full: `count` events were lost */
+    SIM_EV_OVERFLOW,  /* the log was full: `count` events were lost */
+    SIM_EV_LOST       /* seg reached peer, which is down: lost on arrival */
 };
 
 struct sim_event {
@@ -64,6 +72,7 @@ struct sim_event {
     uint8_t peer;               /* receiver of a packet, or SIM_NOBODY */
     uint8_t err;                /* enum tcpsm_err */
     uint8_t inv;                /* enum tcpsm_inv */
+    bool down;                  /* DROP, LOST: lost because ep or peer is down */
     uint64_t time;              /* when it happened */
     uint64_t at;                /* SEND: delivery time */
     uint32_t pkt;               /* packets: number among ep's sends, from 1 */
@@ -80,6 +89,7 @@ struct sim_endpoint {
     uint16_t port;
     uint32_t nsent;             /* packets sent so far */
     bool timer_stuck;           /* tcpsm_timer left a past deadline: ignored */
+    bool down;                  /* the host is down: its packets are lost */
 };
 
 struct sim_packet {
@@ -139,6 +149,12 @@ void sim_set_delay(struct sim_net *n, unsigned from, unsigned to, uint64_t delay
 /* Lose the nth packet (from 1) that endpoint ep sends.  false when the
  * rule list is full. */
 bool sim_drop_nth(struct sim_net *n, unsigned ep, uint32_t nth);
+
+/* Take endpoint ep down (down = true) or bring it back up: while it is
+ * down, every packet it sends (SIM_EV_DROP) and every packet that arrives
+ * for it (SIM_EV_LOST, also for packets already in flight) is lost, each
+ * event with `down` set.  Its TCB is not touched. */
+void sim_set_down(struct sim_net *n, unsigned ep, bool down);
 
 /* Call after every user call (OPEN, SEND, RECEIVE, CLOSE, ABORT ...) the
  * caller makes on endpoint ep's TCB: records the transitions it took,
