@@ -274,7 +274,9 @@ void tcpsm_cc_segment(struct tcpsm_conn *c, const struct tcpsm_segment *seg);
 
 /* The retransmission timer expired (before the backoff). */
 /*@ requires \valid(c);
-    assigns c->cc; */
+    assigns c->cc.rtx_first, c->cc.ssthresh, c->cc.syn_timed_out, c->cc.cwnd, c->cc.recover,
+            c->cc.in_recovery, c->cc.rto_recovery, c->cc.fast_rtx, c->cc.dupacks, c->cc.acked_ca,
+            c->cc.timing, c->cc.r1_reached, c->cc.r1_events; */
 void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now);
 
 /* R2 reached: give the connection up. */
@@ -294,16 +296,22 @@ uint64_t tcpsm_cc_rtx_deadline(const struct tcpsm_conn *c, uint64_t now);
     assigns c->cc; */
 void tcpsm_cc_ack_sent(struct tcpsm_conn *c);
 
-/* tcpsm_input, before the segment: what the delayed-ACK choice compares. */
-/*@ requires \valid(c);
-    assigns c->cc; */
-void tcpsm_cc_input_start(struct tcpsm_conn *c);
+/* What tcpsm_input's choices after the segment compare with: the TCB's
+ * view before it (a value: tcpsm_input writes nothing before the segment). */
+struct tcpsm_cc_view {
+    uint32_t rcv_nxt;
+    uint32_t rcv_up;
+    uint8_t nooo;
+    bool ack_now;
+    bool rcv_urg;
+};
 
 /* tcpsm_input, after the segment: the peer is alive; may the ACK wait;
- * then tcpsm_cc_arm. */
+ * urgent news; then tcpsm_cc_arm. */
 /*@ requires \valid(c) && \valid_read(seg);
     assigns c->cc; */
-void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg);
+void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                         struct tcpsm_cc_view before);
 
 /* The delayed-ACK, zero-window and keep-alive timers, from the TCB. */
 /*@ requires \valid(c);

@@ -2146,6 +2146,114 @@ static bool for_us(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     return remote_matches(&c->remote, seg);
 }
 
+/* tcpsm_cc_input_done(), and what it keeps: every field but c->cc
+ * (proofs/frame.acsl, and the log). */
+/*@ requires mem: \valid(c) && \valid_read(seg) && \separated(c, seg);
+    assigns c->cc;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures log: log_kept{Pre, Post}(c);
+    ensures seq: c->rcv_nxt == \old(c->rcv_nxt); */
+static void input_done_frame(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                             uint32_t rcv_nxt, uint32_t rcv_up, uint8_t nooo, bool ack_now,
+                             bool rcv_urg)
+{
+    struct tcpsm_cc_view before;
+    before.rcv_nxt = rcv_nxt;
+    before.rcv_up = rcv_up;
+    before.nooo = nooo;
+    before.ack_now = ack_now;
+    before.rcv_urg = rcv_urg;
+    tcpsm_cc_input_done(c, now, seg, before);
+}
+
+/*@ // tcpsm_input's monotonicity clauses (issue 3), from the values at its
+  // start: s0 = state, una0 = SND.UNA, nxt0 = SND.NXT, rnxt0 = RCV.NXT,
+  // rcap0 = the receive buffer, rcount0 = the unread octets, fin0 = FIN seen
+  predicate fwd(struct tcpsm_conn *c, integer s0, integer una0, integer nxt0, integer rnxt0,
+                integer rcap0, integer rcount0, integer fin0) =
+      (TCPSM_ESTABLISHED <= s0 <= TCPSM_TIME_WAIT
+       && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+       ==> (c->snd_nxt == nxt0 && seq_sub_l(c->snd_una, una0) <= seq_sub_l(c->snd_nxt, una0)))
+      && (TCPSM_ESTABLISHED <= s0 <= TCPSM_TIME_WAIT
+          && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+          ==> seq_sub_l(c->rcv_nxt, rnxt0) <= rcap0 - rcount0 + 1)
+      && (TCPSM_ESTABLISHED <= s0 <= TCPSM_TIME_WAIT
+          && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && fin0 == 0
+          ==> (c->rcount + (c->fin_rcvd != 0 ? 1 : 0)) - rcount0 == seq_sub_l(c->rcv_nxt, rnxt0));
+*/
+
+/* input_done_frame() on a valid TCB: the invariant, the log and the
+ * sequence variables it keeps.  Proven here, where the goals are only the
+ * call's frame, so that tcpsm_input's own goals need not carry them
+ * through it. */
+/*@ requires mem: \valid(c) && \valid_read(seg) && \separated(c, seg);
+    requires tcb: valid_tcb(c);
+    requires log: chain(c, 0, start(c));
+    requires fwd: fwd(c, s0, una0, nxt0, rcv_nxt, rcap0, rcount0, fin0);
+    assigns c->cc;
+    ensures tcb: valid_tcb(c);
+    ensures log: chain(c, 0, start(c)) && start(c) == \old(start(c));
+    ensures fwd: fwd(c, s0, una0, nxt0, rcv_nxt, rcap0, rcount0, fin0);
+    ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
+                  && c->snd_nxt == \old(c->snd_nxt) && c->rcv_nxt == \old(c->rcv_nxt)
+                  && c->rcount == \old(c->rcount) && c->fin_rcvd == \old(c->fin_rcvd)
+                  && c->rcap == \old(c->rcap); */
+static void input_done_kept(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                            uint32_t rcv_nxt, uint32_t rcv_up, uint8_t nooo, bool ack_now,
+                            bool rcv_urg)
+    /*@ ghost (unsigned s0, uint32_t una0, uint32_t nxt0, uint32_t rcap0, uint32_t rcount0,
+               unsigned fin0) */
+{
+    input_done_frame(c, now, seg, rcv_nxt, rcv_up, nooo, ack_now, rcv_urg);
+    /*@ assert ok: tcb_ok(c); */
+    /*@ assert mem: tcb_mem(c); */
+}
+
+/* tcpsm_input once its arguments are good, but for cc.c's bookkeeping
+ * after the segment (tcpsm_input: below). */
+/*@ requires valid: valid_tcb(c);
+    requires seg: seg == \null || \valid_read(seg);
+    requires apart: seg != \null
+                    ==> \separated(seg, c, c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1));
+    requires payload: seg != \null && payload != \null && seg->len <= 65535
+                      ==> (\valid_read(payload + (0 .. seg->len - 1))
+                           && \separated(payload + (0 .. seg->len - 1), c,
+                                         c->sbuf + (0 .. c->scap - 1), c->rbuf + (0 .. c->rcap - 1)));
+    requires args: seg != \null && (payload != \null || seg->len == 0) && seg->len <= 65535;
+    requires table: input_rows;
+    requires seq: seq_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1], c->rbuf[0 .. c->rcap - 1];
+    ensures valid: valid_tcb(c);
+    ensures legal: chain(c, 0, \old(c->state));
+    // issue 3: while the connection stays synchronized (from input_walk's,
+    // that is seg_other's, clauses of the same names)
+    ensures snd_una_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> (c->snd_nxt == \old(c->snd_nxt)
+                                  && seq_sub_l(c->snd_una, \old(c->snd_una))
+                                     <= seq_sub_l(c->snd_nxt, \old(c->snd_una)));
+    ensures rcv_nxt_forward: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                             && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT
+                             ==> seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt))
+                                 <= \old(c->rcap) - \old(c->rcount) + 1;
+    // the first FIN only: a FIN at RCV.NXT after it advances RCV.NXT again
+    // (test_fin_at_rcv_nxt_after_the_first_fin_is_acked_in_place)
+    ensures delivery: TCPSM_ESTABLISHED <= \old(c->state) <= TCPSM_TIME_WAIT
+                      && TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT && \old(c->fin_rcvd) == 0
+                      ==> (c->rcount + (c->fin_rcvd != 0 ? 1 : 0)) - \old(c->rcount)
+                          == seq_sub_l(c->rcv_nxt, \old(c->rcv_nxt)); */
+static void input_taken(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                        const uint8_t *payload)
+{
+    input_walk(c, now, seg, payload);
+    /*@ assert mem: tcb_mem(c); */
+    /*@ assert ok: tcb_ok(c); */
+    walk_is_chain(c);
+}
+
 /*@ requires valid: valid_tcb(c);
     requires seg: seg == \null || \valid_read(seg);
     requires apart: seg != \null
@@ -2180,6 +2288,9 @@ static bool for_us(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
                            const struct tcpsm_segment *seg, const uint8_t *payload)
 {
+    uint32_t b_rcv_nxt, b_rcv_up;
+    uint8_t b_nooo;
+    bool b_ack_now, b_rcv_urg;
     /* for the error paths, where the monotonicity clauses hold of an
        unchanged TCB: the one fact of the invariant they need */
     /*@ assert room: c->rcount <= c->rcap; */
@@ -2187,11 +2298,22 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
         return TCPSM_ERR_INVAL;
     if (!for_us(c, seg))
         return TCPSM_ERR_NOT_FOR_US;
-    tcpsm_cc_input_start(c);
-    input_walk(c, now, seg, payload);
-    tcpsm_cc_input_done(c, now, seg);   /* delayed ACK, timers (RFC 9293 3.8) */
-    /*@ assert mem: tcb_mem(c); */
-    /*@ assert ok: tcb_ok(c); */
-    walk_is_chain(c);
+    /* what the choices after the segment compare with */
+    b_rcv_nxt = c->rcv_nxt;
+    b_rcv_up = c->rcv_up;
+    b_nooo = c->nooo;
+    b_ack_now = c->ack_now;
+    b_rcv_urg = c->rcv_urg;
+    //@ ghost unsigned g_s0 = c->state;
+    //@ ghost uint32_t g_una0 = c->snd_una;
+    //@ ghost uint32_t g_nxt0 = c->snd_nxt;
+    //@ ghost uint32_t g_rcap0 = c->rcap;
+    //@ ghost uint32_t g_rcount0 = c->rcount;
+    //@ ghost unsigned g_fin0 = c->fin_rcvd;
+    input_taken(c, now, seg, payload);
+    /*@ assert fwd: fwd(c, g_s0, g_una0, g_nxt0, b_rcv_nxt, g_rcap0, g_rcount0, g_fin0); */
+    /* delayed ACK, urgent news, timers (RFC 9293 3.8, RFC 1122 4.2.2.4) */
+    input_done_kept(c, now, seg, b_rcv_nxt, b_rcv_up, b_nooo, b_ack_now, b_rcv_urg)
+        /*@ ghost (g_s0, g_una0, g_nxt0, g_rcap0, g_rcount0, g_fin0) */;
     return TCPSM_OK;
 }
