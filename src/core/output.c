@@ -29,6 +29,133 @@ static uint16_t adv_wnd(const struct tcpsm_conn *c)
     return tcpsm_cc_rcv_wnd(c);
 }
 
+/* ---------------------------------------------------------------------- */
+/* The calls into cc.c (RFC 6298, 5681, 9293 3.8), each through cc_op():
+ * the call writes c->cc only, and cc_op_frame() says, field by field,
+ * what it keeps (proofs/frame.acsl), proven where the goal is only the
+ * call; cc_op() carries the invariant across with tcb_frame.  The
+ * functions below then see one call that keeps valid_tcb and the fields
+ * they read, rather than a write of c->cc whose frame the provers would
+ * have to work out beside the whole invariant. */
+
+#define CC_SENT 0u          /* tcpsm_cc_sent(c, now, arg) */
+#define CC_RESENT 1u        /* tcpsm_cc_resent(c, now) */
+#define CC_ACK_SENT 2u      /* tcpsm_cc_ack_sent(c) */
+#define CC_BEFORE_SEND 3u   /* tcpsm_cc_before_send(c, now) */
+
+/*@ predicate cc_more{L1, L2}(struct tcpsm_conn *c) =
+      \at(c->syn_unsent, L1) == \at(c->syn_unsent, L2)
+      && \at(c->rtx_pending, L1) == \at(c->rtx_pending, L2)
+      && \at(c->ack_now, L1) == \at(c->ack_now, L2)
+      && \at(c->snd_wnd, L1) == \at(c->snd_wnd, L2)
+      && \at(c->rcv_nxt, L1) == \at(c->rcv_nxt, L2)
+      && \at(c->log[0].from, L1) == \at(c->log[0].from, L2)
+      && \at(c->log[0].to, L1) == \at(c->log[0].to, L2)
+      && \at(c->log[1].from, L1) == \at(c->log[1].from, L2)
+      && \at(c->log[1].to, L1) == \at(c->log[1].to, L2)
+      && \at(c->log[2].from, L1) == \at(c->log[2].from, L2)
+      && \at(c->log[2].to, L1) == \at(c->log[2].to, L2)
+      && \at(c->log[3].from, L1) == \at(c->log[3].from, L2)
+      && \at(c->log[3].to, L1) == \at(c->log[3].to, L2); */
+
+/*@ requires \valid(c);
+    assigns c->cc;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures more: cc_more{Pre, Post}(c); */
+static void cc_op_frame(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
+{
+    switch (op) {
+    case CC_SENT:
+        tcpsm_cc_sent(c, now, arg);
+        break;
+    case CC_RESENT:
+        tcpsm_cc_resent(c, now);
+        break;
+    case CC_ACK_SENT:
+        tcpsm_cc_ack_sent(c);
+        break;
+    default:
+        tcpsm_cc_before_send(c, now);
+        break;
+    }
+}
+
+/*@ requires valid_tcb(c);
+    assigns c->cc;
+    ensures valid: valid_tcb(c);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures more: cc_more{Pre, Post}(c); */
+static void cc_op(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
+{
+    cc_op_frame(c, now, op, arg);
+    /*@ assert ok: tcb_ok(c); */
+    /*@ assert mem: tcb_mem(c); */
+}
+
+/* tcpsm_cc_timer(), and what it keeps (as cc_op_frame). */
+/*@ requires \valid(c);
+    assigns c->cc;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures more: cc_more{Pre, Post}(c);
+    ensures res: \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
+                 || \result == TCPSM_CC_PERSIST_DEAD; */
+static unsigned cc_timer_frame(struct tcpsm_conn *c, uint64_t now)
+{
+    return tcpsm_cc_timer(c, now);
+}
+
+/*@ requires valid_tcb(c);
+    assigns c->cc;
+    ensures valid: valid_tcb(c);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures more: cc_more{Pre, Post}(c);
+    ensures res: \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
+                 || \result == TCPSM_CC_PERSIST_DEAD; */
+static unsigned cc_timer(struct tcpsm_conn *c, uint64_t now)
+{
+    unsigned r = cc_timer_frame(c, now);
+    /*@ assert ok: tcb_ok(c); */
+    /*@ assert mem: tcb_mem(c); */
+    return r;
+}
+
+/* tcpsm_cc_output_done(), and what it keeps (as cc_op_frame). */
+/*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg);
+    assigns c->cc;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures more: cc_more{Pre, Post}(c); */
+static void cc_output_frame(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                            bool sent)
+{
+    tcpsm_cc_output_done(c, now, seg, sent);
+}
+
+/*@ requires valid_tcb(c) && \valid_read(seg) && \separated(c, seg);
+    assigns c->cc;
+    ensures valid: valid_tcb(c);
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures more: cc_more{Pre, Post}(c); */
+static void cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
+                           bool sent)
+{
+    cc_output_frame(c, now, seg, sent);
+    /*@ assert ok: tcb_ok(c); */
+    /*@ assert mem: tcb_mem(c); */
+}
+
 /* Bytes of the send ring already sent (between SND.UNA and SND.NXT). */
 /*@ requires \valid_read(c);
     assigns \nothing;
@@ -67,7 +194,7 @@ static void timers_arm(struct tcpsm_conn *c, uint64_t now)
 /* Contract: contracts.h. */
 uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
 {
-    uint64_t t;
+    uint64_t t, cc;
     if (c == NULL)
         return TCPSM_NEVER;
     t = c->t_rtx;
@@ -75,8 +202,9 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
         t = c->t_user;
     if (c->t_2msl < t)
         t = c->t_2msl;
-    if (tcpsm_cc_deadline(c) < t)
-        t = tcpsm_cc_deadline(c);       /* delayed ACK, zero-window probe, keep-alive */
+    cc = tcpsm_cc_deadline(c);          /* delayed ACK, zero-window probe, keep-alive */
+    if (cc < t)
+        t = cc;
     return t;
 }
 
@@ -122,7 +250,7 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
         return e;
     }
     /* the delayed ACK, zero-window probes and keep-alives (cc.c) */
-    dead = tcpsm_cc_timer(c, now);
+    dead = cc_timer(c, now);
     if (dead == TCPSM_CC_KEEPALIVE_DEAD) {     /* RFC 1122 4.2.3.6: no answer */
         e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_KEEPALIVE);
         //@ assert keepalive: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
@@ -338,10 +466,8 @@ static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
     ensures valid: valid_tcb(c); */
 static void syn_out(struct tcpsm_conn *c, uint64_t now)
 {
-    if (c->syn_unsent)
-        tcpsm_cc_sent(c, now, c->iss);  /* RFC 6298 3: time the SYN */
-    else
-        tcpsm_cc_resent(c, now);        /* Karn (MUST-18) */
+    /* RFC 6298 3: time the SYN; Karn (MUST-18): not a retransmitted one */
+    cc_op(c, now, c->syn_unsent ? CC_SENT : CC_RESENT, c->iss);
     c->syn_unsent = false;
     c->rtx_pending = false;
     if (c->state != TCPSM_SYN_SENT) /* the segment carries an ACK (seg_header) */
@@ -381,7 +507,7 @@ static void out_syn(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
     ensures flight: seq_sub_l(c->snd_nxt, c->snd_una) == seq_sub_l(\old(c->snd_nxt), c->snd_una) + n; */
 static void sent_out(struct tcpsm_conn *c, uint64_t now, uint32_t n, bool fin)
 {
-    tcpsm_cc_sent(c, now, c->snd_nxt);  /* RFC 6298 3, RFC 5681 4.1 */
+    cc_op(c, now, CC_SENT, c->snd_nxt); /* RFC 6298 3, RFC 5681 4.1 */
     //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_nxt) == n;
     //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_una) == seq_sub_l(c->snd_nxt, c->snd_una) + n;
     c->snd_nxt = seq_add(c->snd_nxt, n);
@@ -449,8 +575,8 @@ static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
                   && c->snd_mss == \old(c->snd_mss) && c->snd_nxt == \old(c->snd_nxt); */
 static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 {
+    cc_op(c, 0, CC_ACK_SENT, 0);
     c->ack_now = false;
-    tcpsm_cc_ack_sent(c);
     header_kept(c, seg, 0u, c->snd_nxt);
 }
 
@@ -470,8 +596,8 @@ static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 static void out_probe(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
     bool garbage = c->cc.probe_garbage && cap > 0;
+    cc_op(c, 0, CC_ACK_SENT, 0);
     c->ack_now = false;
-    tcpsm_cc_ack_sent(c);
     header_kept(c, seg, 0u, seq_sub(c->snd_nxt, 1u));
     if (garbage) {
         buf[0] = 0;                     /* MAY-6: one garbage octet */
@@ -596,7 +722,7 @@ static enum tcpsm_err out_rtx(struct tcpsm_conn *c, uint64_t now,
         bool fin = c->fin_sent && !c->fin_acked && len == sent;
         data_kept(c, seg, buf, c->snd_una, 0, len, fin);
         c->ack_now = false;
-        tcpsm_cc_resent(c, now);        /* Karn (MUST-18) */
+        cc_op(c, now, CC_RESENT, 0);    /* Karn (MUST-18) */
         return TCPSM_OK;
     }
     return out_new(c, now, seg, buf, cap);
@@ -667,7 +793,7 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
         return TCPSM_ERR_EMPTY;
 
     /* 3. retransmission first, then 4.-6. */
-    tcpsm_cc_before_send(c, now);       /* RFC 5681 4.1 */
+    cc_op(c, now, CC_BEFORE_SEND, 0);   /* RFC 5681 4.1 */
     if (c->rtx_pending || c->cc.fast_rtx)
         return out_rtx(c, now, seg, buf, cap);
     return out_new(c, now, seg, buf, cap);
@@ -681,6 +807,6 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
     if (!call_ok(c) || !output_args(seg, buf, cap))
         return TCPSM_ERR_INVAL;
     e = output_step(c, now, seg, buf, cap);
-    tcpsm_cc_output_done(c, now, seg, e == TCPSM_OK);  /* window offered, timers */
+    cc_output_done(c, now, seg, e == TCPSM_OK);  /* window offered, timers */
     return e;
 }
