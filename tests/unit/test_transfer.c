@@ -34,6 +34,7 @@ struct end {
     uint32_t sent, got;
     bool closed, eof;
     uint8_t salt;
+    struct tcpsm_status last;   /* the last STATUS before CLOSED (which clears the counters) */
 };
 
 static struct end A, B;
@@ -72,6 +73,8 @@ static void serve(struct end *e, const struct end *peer, uint64_t now)
         return;
     c = tcpsm_host_conn(&e->h, e->handle);
     assert_non_null(c);
+    if (c->state != TCPSM_CLOSED)
+        assert_int_equal(tcpsm_status(c, &e->last), TCPSM_OK);
     while (e->sent < XFER_BYTES
            && (c->state == TCPSM_ESTABLISHED || c->state == TCPSM_CLOSE_WAIT)) {
         uint32_t n = XFER_BYTES - e->sent, acc = 0;
@@ -148,17 +151,14 @@ static void run(uint64_t s, const struct net_link *link, const char *label)
         fail_msg("seed 0x%llx (%s): unfinished after %llu events at t=%llu us: A sent %u got %u, "
                  "B sent %u got %u", (unsigned long long)seed, label, (unsigned long long)events,
                  (unsigned long long)net.now, A.sent, A.got, B.sent, B.got);
-    memset(&sa, 0, sizeof sa);
-    memset(&sb, 0, sizeof sb);
-    /* the TCBs are in TIME-WAIT or CLOSED: their counters, read directly */
-    const struct tcpsm_conn *ca = tcpsm_host_conn(&A.h, A.handle);
-    const struct tcpsm_conn *cb = tcpsm_host_conn(&B.h, B.handle);
+    sa = A.last;
+    sb = B.last;
     printf("transfer %-6s seed 0x%-10llx %u+%u bytes in %8.3f s virtual; packets %llu sent, "
            "%llu lost; retransmissions A %u timeout + %u fast, B %u timeout + %u fast\n",
            label, (unsigned long long)seed, XFER_BYTES, XFER_BYTES,
            (double)(net.now - t0) / 1e6, (unsigned long long)net.stats.sent,
-           (unsigned long long)net.stats.lost, ca ? ca->n_retransmits : 0,
-           ca ? ca->cc.n_fast : 0, cb ? cb->n_retransmits : 0, cb ? cb->cc.n_fast : 0);
+           (unsigned long long)net.stats.lost, sa.retransmits, sa.fast_retransmits,
+           sb.retransmits, sb.fast_retransmits);
 }
 
 static void test_two_megabytes_each_way_on_a_clean_link(void **state)
