@@ -304,12 +304,15 @@ static void recovery_ack(struct tcpsm_conn *c, uint32_t ack, uint32_t acked)
         c->cc.cwnd = m;
 }
 
-/* Contract: conn_impl.h. */
-void tcpsm_cc_acked(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
+/* SND.UNA moved from una0 to SND.NXT... to c->snd_una on this segment's
+ * ACK (syn0: our SYN was acknowledged before it). */
+/*@ requires \valid(c);
+    assigns c->cc, c->rto_us; */
+static void acked(struct tcpsm_conn *c, uint64_t now, uint32_t una0, bool syn0)
 {
-    uint32_t acked = seq_sub(ack, c->snd_una);
-    bool syn = !c->syn_acked;
-    if (syn)
+    uint32_t ack = c->snd_una;
+    uint32_t n = seq_sub(ack, una0);
+    if (!syn0)
         syn_acked(c);
     /* RFC 6298 3 (Karn): the timed segment is acknowledged and was not
      * retransmitted: a measurement */
@@ -321,7 +324,7 @@ void tcpsm_cc_acked(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
     c->cc.dupacks = 0;                  /* RFC 5681 3.2 */
     c->cc.r1_reached = false;           /* RFC 1122 4.2.3.5: the segment got through */
     if (c->cc.in_recovery) {
-        recovery_ack(c, ack, acked);
+        recovery_ack(c, ack, n);
         return;
     }
     if (c->cc.rto_recovery) {
@@ -334,19 +337,23 @@ void tcpsm_cc_acked(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
             c->cc.rto_recovery = false;
         }
     }
-    if (!syn)                           /* the SYN's ACK opens the initial window only */
-        cwnd_grow(c, acked);
+    if (syn0)                           /* the SYN's ACK opens the initial window only */
+        cwnd_grow(c, n);
 }
 
-/* Contract: conn_impl.h. */
-void tcpsm_cc_segment(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+/* A duplicate ACK (RFC 5681 2): nothing moved, the segment at RCV.NXT
+ * without data, SYN or FIN, SEG.ACK = SND.UNA with data outstanding, the
+ * window the same as before. */
+/*@ requires \valid(c) && \valid_read(seg) && \valid_read(b);
+    assigns c->cc; */
+static void dupack(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
+                   const struct tcpsm_cc_view *b)
 {
     uint32_t m = smss(c);
-    /* RFC 5681 2: a duplicate ACK: data outstanding, no data, neither SYN
-     * nor FIN, SEG.ACK = SND.UNA, the same window as before */
-    if (!c->syn_acked || c->snd_una == c->snd_nxt || seg->len != 0
-        || (seg->flags & (TCPSM_SYN | TCPSM_FIN | TCPSM_RST)) != 0 || (seg->flags & TCPSM_ACK) == 0
-        || seg->ack != c->snd_una || seg->wnd != c->snd_wnd)
+    if (!b->syn_acked || b->snd_una == b->snd_nxt || c->snd_una != b->snd_una
+        || seg->len != 0 || (seg->flags & (TCPSM_SYN | TCPSM_FIN | TCPSM_RST)) != 0
+        || (seg->flags & TCPSM_ACK) == 0 || seg->ack != b->snd_una || seg->wnd != b->snd_wnd
+        || seg->seq != b->rcv_nxt || !open_state(c->state))
         return;
     c->cc.dupacks = sat_inc(c->cc.dupacks);
     if (c->cc.in_recovery) {
@@ -473,6 +480,11 @@ void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_
     c->cc.in_ack_now = before.ack_now;
     c->cc.in_rcv_up = before.rcv_up;
     c->cc.in_rcv_urg = before.rcv_urg;
+    /* RFC 6298, RFC 5681 3, RFC 6582 3.2: what the segment's ACK did */
+    if (seq_lt(before.snd_una, c->snd_una))
+        acked(c, now, before.snd_una, before.syn_acked);
+    else
+        dupack(c, seg, &before);
     c->cc.last_rcv = now;               /* RFC 1122 4.2.3.6: the peer is alive */
     c->cc.keep_probes = 0;
     /* RFC 1122 4.2.2.4 (MUST-32): tell the user when an urgent pointer

@@ -261,17 +261,6 @@ void tcpsm_cc_resent(struct tcpsm_conn *c, uint64_t now);
     assigns c->cc; */
 void tcpsm_cc_before_send(struct tcpsm_conn *c, uint64_t now);
 
-/* SND.UNA is about to advance to ack. */
-/*@ requires \valid(c);
-    assigns c->cc, c->rto_us; */
-void tcpsm_cc_acked(struct tcpsm_conn *c, uint64_t now, uint32_t ack);
-
-/* An acceptable ACK in a synchronized state, before its window is taken:
- * duplicate ACKs. */
-/*@ requires \valid(c) && \valid_read(seg);
-    assigns c->cc; */
-void tcpsm_cc_segment(struct tcpsm_conn *c, const struct tcpsm_segment *seg);
-
 /* The retransmission timer expired (before the backoff). */
 /*@ requires \valid(c);
     assigns c->cc.rtx_first, c->cc.ssthresh, c->cc.syn_timed_out, c->cc.cwnd, c->cc.recover,
@@ -304,12 +293,17 @@ struct tcpsm_cc_view {
     uint8_t nooo;
     bool ack_now;
     bool rcv_urg;
+    uint32_t snd_una;
+    uint32_t snd_nxt;
+    uint32_t snd_wnd;
+    bool syn_acked;
 };
 
-/* tcpsm_input, after the segment: the peer is alive; may the ACK wait;
- * urgent news; then tcpsm_cc_arm. */
+/* tcpsm_input, after the segment: what its ACK did (RTT, congestion
+ * window, duplicate ACKs), the peer is alive, may our ACK wait, urgent
+ * news; then tcpsm_cc_arm. */
 /*@ requires \valid(c) && \valid_read(seg);
-    assigns c->cc; */
+    assigns c->cc, c->rto_us; */
 void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
                          struct tcpsm_cc_view before);
 

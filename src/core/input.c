@@ -273,7 +273,7 @@ static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wn
     requires fin: c->fin_acked != 0 ==> c->fin_sent != 0;
     requires new: 0 < seq_sub_l(ack, c->snd_una) <= seq_sub_l(c->snd_nxt, c->snd_una);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
     ensures una: c->snd_una == ack;
     ensures ring: c->scount <= \old(c->scount)
                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
@@ -297,7 +297,6 @@ static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
 {
     uint32_t n = seq_sub(ack, c->snd_una);
     uint32_t data;
-    tcpsm_cc_acked(c, now, ack);        /* RFC 6298 3, RFC 5681 3, RFC 6582 3.2 */
     if (!c->syn_acked && n > 0) {
         c->syn_acked = true;
         c->syn_unsent = false;
@@ -919,7 +918,7 @@ static void syn_seen(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     requires cfg: config_ok(c) && c->snd_mss != 0;
     requires ack: seq_lt_l(c->snd_una, ack) && seq_le_l(ack, c->snd_nxt);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
     ensures send: send_ok_in(c, TCPSM_ESTABLISHED);
     ensures flags: flags_ok_in(c, TCPSM_ESTABLISHED);
     ensures timers: timers_ok_in(c, TCPSM_ESTABLISHED);
@@ -1222,7 +1221,7 @@ static void wnd_keep(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
     requires sent: !seq_lt_l(c->snd_nxt, ack);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
     ensures ring: c->scount <= \old(c->scount)
                   && (c->scap > 0 ? c->shead < c->scap : c->shead == 0);
     ensures room: seq_sub_l(c->snd_nxt, c->snd_una) <= snd_room(c)
@@ -1259,7 +1258,7 @@ static void ack_move(struct tcpsm_conn *c, uint32_t ack, uint64_t now)
     requires st: TCPSM_ESTABLISHED <= c->state <= TCPSM_TIME_WAIT;
     requires sent: !seq_lt_l(c->snd_nxt, ack);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc;
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures ok: acked_ok(c);
     ensures fwd: seq_sub_l(c->snd_una, \old(c->snd_una))
@@ -1303,7 +1302,7 @@ static void acked(struct tcpsm_conn *c, uint32_t ack, uint64_t now)
     requires seg: \valid_read(seg) && \separated(c, seg);
     requires sent: !seq_lt_l(c->snd_nxt, seg->ack);
     assigns c->snd_una, c->syn_acked, c->syn_unsent, c->shead, c->scount, c->fin_acked,
-            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us, c->cc,
+            c->snd_urg, c->t_rtx, c->t_user, c->rtx_pending, c->rtx_count, c->rto_us,
             c->snd_wnd, c->snd_wl1, c->snd_wl2, c->max_snd_wnd;
     ensures mem: tcb_mem(c) && shape_ok(c);
     ensures ok: acked_ok(c);
@@ -1314,7 +1313,6 @@ static void ack_take(struct tcpsm_conn *c, const struct tcpsm_segment *seg, uint
 {
     /* The window first: its test (SND.UNA =< SEG.ACK) reads the same on
      * either side of SND.UNA's advance, which the window does not touch. */
-    tcpsm_cc_segment(c, seg);           /* RFC 5681 3.2: duplicate ACKs */
     wnd_keep(c, seg);
     acked(c, seg->ack, now);
 }
@@ -2149,7 +2147,7 @@ static bool for_us(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
 /* tcpsm_cc_input_done(), and what it keeps: every field but c->cc
  * (proofs/frame.acsl, and the log). */
 /*@ requires mem: \valid(c) && \valid_read(seg) && \separated(c, seg);
-    assigns c->cc;
+    assigns c->cc, c->rto_us;
     ensures snd: snd_kept{Pre, Post}(c);
     ensures rcv: rcv_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
@@ -2158,7 +2156,8 @@ static bool for_us(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
     ensures seq: c->rcv_nxt == \old(c->rcv_nxt); */
 static void input_done_frame(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
                              uint32_t rcv_nxt, uint32_t rcv_up, uint8_t nooo, bool ack_now,
-                             bool rcv_urg)
+                             bool rcv_urg, uint32_t snd_una, uint32_t snd_nxt, uint32_t snd_wnd,
+                             bool syn_acked)
 {
     struct tcpsm_cc_view before;
     before.rcv_nxt = rcv_nxt;
@@ -2166,6 +2165,10 @@ static void input_done_frame(struct tcpsm_conn *c, uint64_t now, const struct tc
     before.nooo = nooo;
     before.ack_now = ack_now;
     before.rcv_urg = rcv_urg;
+    before.snd_una = snd_una;
+    before.snd_nxt = snd_nxt;
+    before.snd_wnd = snd_wnd;
+    before.syn_acked = syn_acked;
     tcpsm_cc_input_done(c, now, seg, before);
 }
 
@@ -2193,7 +2196,7 @@ static void input_done_frame(struct tcpsm_conn *c, uint64_t now, const struct tc
     requires tcb: valid_tcb(c);
     requires log: chain(c, 0, start(c));
     requires fwd: fwd(c, s0, una0, nxt0, rcv_nxt, rcap0, rcount0, fin0);
-    assigns c->cc;
+    assigns c->cc, c->rto_us;
     ensures tcb: valid_tcb(c);
     ensures log: chain(c, 0, start(c)) && start(c) == \old(start(c));
     ensures fwd: fwd(c, s0, una0, nxt0, rcv_nxt, rcap0, rcount0, fin0);
@@ -2203,11 +2206,13 @@ static void input_done_frame(struct tcpsm_conn *c, uint64_t now, const struct tc
                   && c->rcap == \old(c->rcap); */
 static void input_done_kept(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
                             uint32_t rcv_nxt, uint32_t rcv_up, uint8_t nooo, bool ack_now,
-                            bool rcv_urg)
+                            bool rcv_urg, uint32_t snd_una, uint32_t snd_nxt, uint32_t snd_wnd,
+                            bool syn_acked)
     /*@ ghost (unsigned s0, uint32_t una0, uint32_t nxt0, uint32_t rcap0, uint32_t rcount0,
                unsigned fin0) */
 {
-    input_done_frame(c, now, seg, rcv_nxt, rcv_up, nooo, ack_now, rcv_urg);
+    input_done_frame(c, now, seg, rcv_nxt, rcv_up, nooo, ack_now, rcv_urg, snd_una, snd_nxt,
+                     snd_wnd, syn_acked);
     /*@ assert ok: tcb_ok(c); */
     /*@ assert mem: tcb_mem(c); */
 }
@@ -2288,9 +2293,9 @@ static void input_taken(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_s
 enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
                            const struct tcpsm_segment *seg, const uint8_t *payload)
 {
-    uint32_t b_rcv_nxt, b_rcv_up;
+    uint32_t b_rcv_nxt, b_rcv_up, b_snd_una, b_snd_nxt, b_snd_wnd;
     uint8_t b_nooo;
-    bool b_ack_now, b_rcv_urg;
+    bool b_ack_now, b_rcv_urg, b_syn_acked;
     /* for the error paths, where the monotonicity clauses hold of an
        unchanged TCB: the one fact of the invariant they need */
     /*@ assert room: c->rcount <= c->rcap; */
@@ -2304,6 +2309,10 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
     b_nooo = c->nooo;
     b_ack_now = c->ack_now;
     b_rcv_urg = c->rcv_urg;
+    b_snd_una = c->snd_una;
+    b_snd_nxt = c->snd_nxt;
+    b_snd_wnd = c->snd_wnd;
+    b_syn_acked = c->syn_acked;
     //@ ghost unsigned g_s0 = c->state;
     //@ ghost uint32_t g_una0 = c->snd_una;
     //@ ghost uint32_t g_nxt0 = c->snd_nxt;
@@ -2313,7 +2322,8 @@ enum tcpsm_err tcpsm_input(struct tcpsm_conn *c, uint64_t now,
     input_taken(c, now, seg, payload);
     /*@ assert fwd: fwd(c, g_s0, g_una0, g_nxt0, b_rcv_nxt, g_rcap0, g_rcount0, g_fin0); */
     /* delayed ACK, urgent news, timers (RFC 9293 3.8, RFC 1122 4.2.2.4) */
-    input_done_kept(c, now, seg, b_rcv_nxt, b_rcv_up, b_nooo, b_ack_now, b_rcv_urg)
+    input_done_kept(c, now, seg, b_rcv_nxt, b_rcv_up, b_nooo, b_ack_now, b_rcv_urg, b_snd_una,
+                    b_snd_nxt, b_snd_wnd, b_syn_acked)
         /*@ ghost (g_s0, g_una0, g_nxt0, g_rcap0, g_rcount0, g_fin0) */;
     return TCPSM_OK;
 }
