@@ -198,8 +198,10 @@ static void rtt_sample(struct tcpsm_conn *c, uint32_t r)
     c->rto_us = rto_of(c);
 }
 
-/* Contract: conn_impl.h. */
-void tcpsm_cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq)
+/* Sequence space from seq went out for the first time (data, SYN, FIN). */
+/*@ requires \valid(c);
+    assigns c->cc; */
+static void cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq)
 {
     if (!c->cc.timing) {                /* RFC 6298 3: one segment timed at a time */
         c->cc.timing = true;
@@ -211,8 +213,10 @@ void tcpsm_cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq)
     ack_out(c);
 }
 
-/* Contract: conn_impl.h. */
-void tcpsm_cc_resent(struct tcpsm_conn *c, uint64_t now)
+/* A retransmission went out. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+static void cc_resent(struct tcpsm_conn *c, uint64_t now)
 {
     c->cc.timing = false;               /* RFC 6298 3, Karn (MUST-18): no sample */
     c->cc.fast_rtx = false;
@@ -220,11 +224,12 @@ void tcpsm_cc_resent(struct tcpsm_conn *c, uint64_t now)
     ack_out(c);
 }
 
-/* Contract: conn_impl.h. */
-void tcpsm_cc_ack_sent(struct tcpsm_conn *c)
+/* A segment with our ACK went out. */
+/*@ requires \valid(c);
+    assigns c->cc; */
+static void ack_sent(struct tcpsm_conn *c)
 {
     ack_out(c);
-    c->cc.probe_now = false;            /* a probe is an ACK too */
     c->cc.wnd_update = false;
 }
 
@@ -611,12 +616,25 @@ uint16_t tcpsm_cc_rcv_wnd(const struct tcpsm_conn *c)
 
 /* Contract: conn_impl.h. */
 void tcpsm_cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
-                          bool sent)
+                          bool sent, uint32_t snd_nxt, bool syn_unsent)
 {
-    if (sent && (seg->flags & TCPSM_ACK) != 0 && (seg->flags & TCPSM_RST) == 0) {
-        c->cc.adv_valid = true;
-        c->cc.adv_edge = seq_add(seg->ack, seg->wnd);
+    if (sent && (seg->flags & TCPSM_RST) == 0) {
+        bool syn = (seg->flags & TCPSM_SYN) != 0;
+        bool room = syn || (seg->flags & TCPSM_FIN) != 0 || seg->len > 0;
+        if (syn ? syn_unsent : (room && seg->seq == snd_nxt))
+            cc_sent(c, now, seg->seq);  /* RFC 6298 3: time it; RFC 5681 4.1 */
+        else if (room)
+            cc_resent(c, now);          /* Karn (MUST-18): no measurement */
+        if ((seg->flags & TCPSM_ACK) != 0) {
+            ack_sent(c);                /* RFC 9293 3.8.6.3: nothing owed now */
+            c->cc.adv_valid = true;     /* 3.8.6.2.2: the right edge offered */
+            c->cc.adv_edge = seq_add(seg->ack, seg->wnd);
+        }
+        if (!syn)
+            c->cc.probe_now = false;    /* a probe, or data forced out, went */
     }
+    if (c->snd_una == c->snd_nxt)
+        c->cc.fast_rtx = false;         /* nothing left to resend */
     tcpsm_cc_arm(c, now);
 }
 

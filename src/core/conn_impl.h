@@ -246,16 +246,6 @@ void tcpsm_cc_reset(struct tcpsm_conn *c);
     assigns \nothing; */
 uint32_t tcpsm_cc_window(const struct tcpsm_conn *c);
 
-/* Sequence space from seq goes out for the first time (data, SYN, FIN). */
-/*@ requires \valid(c);
-    assigns c->cc; */
-void tcpsm_cc_sent(struct tcpsm_conn *c, uint64_t now, uint32_t seq);
-
-/* A retransmission goes out. */
-/*@ requires \valid(c);
-    assigns c->cc; */
-void tcpsm_cc_resent(struct tcpsm_conn *c, uint64_t now);
-
 /* About to send: restart after idle. */
 /*@ requires \valid(c);
     assigns c->cc; */
@@ -279,11 +269,6 @@ bool tcpsm_cc_give_up(const struct tcpsm_conn *c, uint64_t now);
     assigns \nothing;
     ensures \result < 18446744073709551615; */
 uint64_t tcpsm_cc_rtx_deadline(const struct tcpsm_conn *c, uint64_t now);
-
-/* A bare ACK or a probe went out. */
-/*@ requires \valid(c);
-    assigns c->cc; */
-void tcpsm_cc_ack_sent(struct tcpsm_conn *c);
 
 /* What tcpsm_input's choices after the segment compare with: the TCB's
  * view before it (a value: tcpsm_input writes nothing before the segment). */
@@ -330,12 +315,13 @@ unsigned tcpsm_cc_timer(struct tcpsm_conn *c, uint64_t now);
     ensures \result <= c->rcap - c->rcount && \result <= 65535; */
 uint16_t tcpsm_cc_rcv_wnd(const struct tcpsm_conn *c);
 
-/* tcpsm_output is done: the window offered (when seg went out), then
- * tcpsm_cc_arm. */
+/* tcpsm_output is done: what went out (when sent: seg, sent when SND.NXT
+ * was snd_nxt and our SYN unsent was syn_unsent): RTT timing, Karn, the
+ * ACK owed, probes, the window offered; then tcpsm_cc_arm. */
 /*@ requires \valid(c) && \valid_read(seg);
     assigns c->cc; */
 void tcpsm_cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
-                          bool sent);
+                          bool sent, uint32_t snd_nxt, bool syn_unsent);
 
 /* The earliest of the timers above. */
 /*@ requires \valid_read(c);

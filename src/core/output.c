@@ -38,9 +38,6 @@ static uint16_t adv_wnd(const struct tcpsm_conn *c)
  * they read, rather than a write of c->cc whose frame the provers would
  * have to work out beside the whole invariant. */
 
-#define CC_SENT 0u          /* tcpsm_cc_sent(c, now, arg) */
-#define CC_RESENT 1u        /* tcpsm_cc_resent(c, now) */
-#define CC_ACK_SENT 2u      /* tcpsm_cc_ack_sent(c) */
 #define CC_BEFORE_SEND 3u   /* tcpsm_cc_before_send(c, now) */
 
 /*@ predicate cc_more{L1, L2}(struct tcpsm_conn *c) =
@@ -64,23 +61,21 @@ static uint16_t adv_wnd(const struct tcpsm_conn *c)
     ensures rcv: rcv_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
-    ensures more: cc_more{Pre, Post}(c); */
+    ensures more: cc_more{Pre, Post}(c);
+    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
+                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
+                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
+                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
+                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
+                  && c->t_2msl == \old(c->t_2msl); */
 static void cc_op_frame(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
 {
-    switch (op) {
-    case CC_SENT:
-        tcpsm_cc_sent(c, now, arg);
-        break;
-    case CC_RESENT:
-        tcpsm_cc_resent(c, now);
-        break;
-    case CC_ACK_SENT:
-        tcpsm_cc_ack_sent(c);
-        break;
-    default:
-        tcpsm_cc_before_send(c, now);
-        break;
-    }
+    (void)op;
+    (void)arg;
+    tcpsm_cc_before_send(c, now);
 }
 
 /*@ requires valid_tcb(c);
@@ -90,7 +85,16 @@ static void cc_op_frame(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_
     ensures rcv: rcv_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
-    ensures more: cc_more{Pre, Post}(c); */
+    ensures more: cc_more{Pre, Post}(c);
+    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
+                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
+                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
+                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
+                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
+                  && c->t_2msl == \old(c->t_2msl); */
 static void cc_op(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
 {
     cc_op_frame(c, now, op, arg);
@@ -106,6 +110,15 @@ static void cc_op(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
+    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
+                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
+                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
+                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
+                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
+                  && c->t_2msl == \old(c->t_2msl);
     ensures res: \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
                  || \result == TCPSM_CC_PERSIST_DEAD; */
 static unsigned cc_timer_frame(struct tcpsm_conn *c, uint64_t now)
@@ -119,6 +132,15 @@ static unsigned cc_timer_frame(struct tcpsm_conn *c, uint64_t now)
     ensures snd: snd_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
+    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
+                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
+                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
+                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
+                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
+                  && c->t_2msl == \old(c->t_2msl);
     ensures res: \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
                  || \result == TCPSM_CC_PERSIST_DEAD; */
 static unsigned cc_timer(struct tcpsm_conn *c, uint64_t now)
@@ -136,22 +158,40 @@ static unsigned cc_timer(struct tcpsm_conn *c, uint64_t now)
     ensures rcv: rcv_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
-    ensures more: cc_more{Pre, Post}(c); */
+    ensures more: cc_more{Pre, Post}(c);
+    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
+                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
+                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
+                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
+                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
+                  && c->t_2msl == \old(c->t_2msl); */
 static void cc_output_frame(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
-                            bool sent)
+                            bool sent, uint32_t snd_nxt, bool syn_unsent)
 {
-    tcpsm_cc_output_done(c, now, seg, sent);
+    tcpsm_cc_output_done(c, now, seg, sent, snd_nxt, syn_unsent);
 }
 
 /*@ requires valid_tcb(c) && \valid_read(seg) && \separated(c, seg);
     assigns c->cc;
     ensures valid: valid_tcb(c);
     ensures snd: snd_kept{Pre, Post}(c);
-    ensures more: cc_more{Pre, Post}(c); */
+    ensures more: cc_more{Pre, Post}(c);
+    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
+                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
+                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
+                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
+                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
+                  && c->t_2msl == \old(c->t_2msl); */
 static void cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
-                           bool sent)
+                           bool sent, uint32_t snd_nxt, bool syn_unsent)
 {
-    cc_output_frame(c, now, seg, sent);
+    cc_output_frame(c, now, seg, sent, snd_nxt, syn_unsent);
     /*@ assert ok: tcb_ok(c); */
     /*@ assert mem: tcb_mem(c); */
 }
@@ -208,15 +248,38 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
     return t;
 }
 
-/* Contract: contracts.h. */
-enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
+/* The three timeouts of RFC 9293 3.10.8 (and R2, RFC 1122 4.2.3.5), as
+ * tcpsm_timer's contract says; idle: none due, nothing changed but the
+ * log emptied. */
+/*@ requires valid_tcb(c);
+    requires table: timers_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    behavior user:
+      assumes c->t_user != 18446744073709551615 && now >= c->t_user;
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    behavior msl:
+      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
+      assumes c->t_2msl != 18446744073709551615 && now >= c->t_2msl;
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    behavior rtx:
+      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
+      assumes !(c->t_2msl != 18446744073709551615 && now >= c->t_2msl);
+      assumes c->t_rtx != 18446744073709551615 && now >= c->t_rtx;
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+    behavior idle:
+      assumes !(c->t_user != 18446744073709551615 && now >= c->t_user);
+      assumes !(c->t_2msl != 18446744073709551615 && now >= c->t_2msl);
+      assumes !(c->t_rtx != 18446744073709551615 && now >= c->t_rtx);
+      ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
+      ensures idle: c->state == \old(c->state) && c->nlog == 0;
+    complete behaviors;
+    disjoint behaviors; */
+static enum tcpsm_err timer_core(struct tcpsm_conn *c, uint64_t now)
 {
     struct call k = { 0 };
     enum tcpsm_err e;
-    unsigned dead;
     //@ assert state: c->state < TCPSM_NSTATES;
-    if (!call_ok(c))
-        return TCPSM_ERR_INVAL;
     //@ ghost timer_rows_lemma(c->state);
     c->nlog = 0;
     k.now = now;
@@ -249,7 +312,26 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
         //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
         return e;
     }
-    /* the delayed ACK, zero-window probes and keep-alives (cc.c) */
+    //@ assert idle: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+    return TCPSM_OK;
+}
+
+/* The delayed ACK, zero-window probes and keep-alives (cc.c), when none
+ * of the timeouts above was due; a keep-alive or probing that went
+ * unanswered ends the connection through the table. */
+/*@ requires valid_tcb(c) && c->nlog == 0;
+    requires table: timers_rows;
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
+static enum tcpsm_err timer_cc(struct tcpsm_conn *c, uint64_t now)
+{
+    struct call k = { 0 };
+    enum tcpsm_err e;
+    unsigned dead;
+    //@ assert state: c->state < TCPSM_NSTATES;
+    //@ ghost timer_rows_lemma(c->state);
+    k.now = now;
     dead = cc_timer(c, now);
     if (dead == TCPSM_CC_KEEPALIVE_DEAD) {     /* RFC 1122 4.2.3.6: no answer */
         e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_KEEPALIVE);
@@ -263,6 +345,22 @@ enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
     }
     //@ assert idle: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
     return TCPSM_OK;
+}
+
+/* Contract: contracts.h. */
+enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
+{
+    bool idle;
+    enum tcpsm_err e;
+    if (!call_ok(c))
+        return TCPSM_ERR_INVAL;
+    idle = !(c->t_user != TCPSM_NEVER && now >= c->t_user)
+           && !(c->t_2msl != TCPSM_NEVER && now >= c->t_2msl)
+           && !(c->t_rtx != TCPSM_NEVER && now >= c->t_rtx);
+    e = timer_core(c, now);
+    if (idle)
+        e = timer_cc(c, now);
+    return e;
 }
 
 /* f with the control bits `bits` set (the mask says "a byte" to the
@@ -462,12 +560,10 @@ static void out_reply(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 /* Our SYN or SYN,ACK went out: nothing of it is owed now (and no ACK, which
  * it carries but in SYN-SENT); the timers run (3.10.8). */
 /*@ requires valid_tcb(c) && !unbound(c) && c->syn_acked == 0;
-    assigns c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->cc;
+    assigns c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user;
     ensures valid: valid_tcb(c); */
 static void syn_out(struct tcpsm_conn *c, uint64_t now)
 {
-    /* RFC 6298 3: time the SYN; Karn (MUST-18): not a retransmitted one */
-    cc_op(c, now, c->syn_unsent ? CC_SENT : CC_RESENT, c->iss);
     c->syn_unsent = false;
     c->rtx_pending = false;
     if (c->state != TCPSM_SYN_SENT) /* the segment carries an ACK (seg_header) */
@@ -481,7 +577,7 @@ static void syn_out(struct tcpsm_conn *c, uint64_t now)
 /* 2. Our SYN or SYN,ACK, new or retransmitted. */
 /*@ requires valid_tcb(c) && !unbound(c) && c->syn_acked == 0;
     requires \valid(seg) && \separated(seg, c);
-    assigns *seg, c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->cc;
+    assigns *seg, c->syn_unsent, c->rtx_pending, c->ack_now, c->t_rtx, c->t_user;
     ensures valid: valid_tcb(c);
     ensures len: seg->len == 0;
     ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
@@ -501,13 +597,12 @@ static void out_syn(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
     requires flags: c->fin_sent == 0 && (fin ==> c->fin_queued != 0);
     requires n: 0 < n <= 65536;
     requires room: seq_sub_l(c->snd_nxt, c->snd_una) + n <= snd_room(c) + (fin ? 1 : 0);
-    assigns c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user, c->cc;
+    assigns c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
     ensures valid: valid_tcb(c);
     ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == n;
     ensures flight: seq_sub_l(c->snd_nxt, c->snd_una) == seq_sub_l(\old(c->snd_nxt), c->snd_una) + n; */
 static void sent_out(struct tcpsm_conn *c, uint64_t now, uint32_t n, bool fin)
 {
-    cc_op(c, now, CC_SENT, c->snd_nxt); /* RFC 6298 3, RFC 5681 4.1 */
     //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_nxt) == n;
     //@ assert seq_sub_l(seq_add_l(c->snd_nxt, n), c->snd_una) == seq_sub_l(c->snd_nxt, c->snd_una) + n;
     c->snd_nxt = seq_add(c->snd_nxt, n);
@@ -529,8 +624,7 @@ static void sent_out(struct tcpsm_conn *c, uint64_t now, uint32_t n, bool fin)
     requires flags: c->syn_acked != 0 && c->fin_sent == 0 && (fin ==> c->fin_queued != 0);
     requires sent: sent == seq_sub_l(c->snd_nxt, c->snd_una);
     requires len: 0 < len <= c->scount - sent && len <= 65535;
-    assigns *seg, buf[0 .. len - 1], c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user,
-            c->cc;
+    assigns *seg, buf[0 .. len - 1], c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
     ensures valid: valid_tcb(c);
     ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
                   && c->snd_mss == \old(c->snd_mss);
@@ -552,7 +646,7 @@ static void out_data(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *s
 /*@ requires tcb: valid_tcb(c) && !unbound(c);
     requires seg: \valid(seg) && \separated(seg, c);
     requires flags: c->fin_queued != 0 && c->fin_sent == 0;
-    assigns *seg, c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user, c->cc;
+    assigns *seg, c->snd_nxt, c->fin_sent, c->ack_now, c->t_rtx, c->t_user;
     ensures valid: valid_tcb(c);
     ensures len: seg->len == 0;
     ensures nxt: seq_sub_l(c->snd_nxt, \old(c->snd_nxt)) == 1;
@@ -568,14 +662,13 @@ static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
 /* 6. a bare ACK. */
 /*@ requires tcb: valid_tcb(c) && !unbound(c);
     requires seg: \valid(seg) && \separated(seg, c);
-    assigns *seg, c->ack_now, c->cc;
+    assigns *seg, c->ack_now;
     ensures valid: valid_tcb(c);
     ensures len: seg->len == 0;
     ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
                   && c->snd_mss == \old(c->snd_mss) && c->snd_nxt == \old(c->snd_nxt); */
 static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 {
-    cc_op(c, 0, CC_ACK_SENT, 0);
     c->ack_now = false;
     header_kept(c, seg, 0u, c->snd_nxt);
 }
@@ -588,7 +681,7 @@ static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
     requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
                     && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
-    assigns *seg, buf[0 .. cap - 1], c->ack_now, c->cc;
+    assigns *seg, buf[0 .. cap - 1], c->ack_now;
     ensures valid: valid_tcb(c);
     ensures len: seg->len <= cap && seg->len <= 1;
     ensures same: c->state == \old(c->state) && c->snd_una == \old(c->snd_una)
@@ -596,7 +689,6 @@ static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 static void out_probe(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
     bool garbage = c->cc.probe_garbage && cap > 0;
-    cc_op(c, 0, CC_ACK_SENT, 0);
     c->ack_now = false;
     header_kept(c, seg, 0u, seq_sub(c->snd_nxt, 1u));
     if (garbage) {
@@ -646,8 +738,7 @@ static uint32_t new_len(const struct tcpsm_conn *c, uint32_t unsent, uint32_t ca
     requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
                     && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
-    assigns c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, c->cc, *seg,
-            buf[0 .. cap - 1];
+    assigns c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
@@ -702,8 +793,8 @@ static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
     requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
                     && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
-    assigns c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, c->cc,
-            *seg, buf[0 .. cap - 1];
+    assigns c->rtx_pending, c->ack_now, c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg,
+            buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
@@ -715,14 +806,12 @@ static enum tcpsm_err out_rtx(struct tcpsm_conn *c, uint64_t now,
                               struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
     c->rtx_pending = false;
-    c->cc.fast_rtx = false;
     if (c->syn_acked && c->snd_una != c->snd_nxt) {
         uint32_t sent = snd_sent(c);
         uint32_t len = min32(min32(sent, c->snd_mss), cap);
         bool fin = c->fin_sent && !c->fin_acked && len == sent;
         data_kept(c, seg, buf, c->snd_una, 0, len, fin);
         c->ack_now = false;
-        cc_op(c, now, CC_RESENT, 0);    /* Karn (MUST-18) */
         return TCPSM_OK;
     }
     return out_new(c, now, seg, buf, cap);
@@ -758,7 +847,7 @@ static bool output_args(const struct tcpsm_segment *seg, const uint8_t *buf, uin
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
                     && \separated(buf + (0 .. cap - 1), c, seg, c->sbuf + (0 .. c->scap - 1))));
     assigns c->reply[0 .. 3], c->nreply, c->ack_now, c->syn_unsent, c->rtx_pending,
-            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, c->cc, *seg, buf[0 .. cap - 1];
+            c->t_rtx, c->t_user, c->snd_nxt, c->fin_sent, *seg, buf[0 .. cap - 1];
     ensures valid: valid_tcb(c);
     ensures state: c->state == \old(c->state);
     ensures una: c->snd_una == \old(c->snd_una);
@@ -792,8 +881,7 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
     if (c->state == TCPSM_SYN_SENT)
         return TCPSM_ERR_EMPTY;
 
-    /* 3. retransmission first, then 4.-6. */
-    cc_op(c, now, CC_BEFORE_SEND, 0);   /* RFC 5681 4.1 */
+    /* 3. retransmission first (also a fast retransmit, cc.c), then 4.-6. */
     if (c->rtx_pending || c->cc.fast_rtx)
         return out_rtx(c, now, seg, buf, cap);
     return out_new(c, now, seg, buf, cap);
@@ -804,9 +892,16 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
                             struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
     enum tcpsm_err e;
+    uint32_t b_nxt;
+    bool b_syn_unsent;
     if (!call_ok(c) || !output_args(seg, buf, cap))
         return TCPSM_ERR_INVAL;
+    b_nxt = c->snd_nxt;
+    b_syn_unsent = c->syn_unsent;
+    cc_op(c, now, CC_BEFORE_SEND, 0);   /* RFC 5681 4.1, 3.8.6.2.2 (cc.c) */
     e = output_step(c, now, seg, buf, cap);
-    cc_output_done(c, now, seg, e == TCPSM_OK);  /* window offered, timers */
+    /* what went out, for cc.c: RTT timing, Karn, delayed ACK, probes,
+     * the window offered, the timers */
+    cc_output_done(c, now, seg, e == TCPSM_OK, b_nxt, b_syn_unsent);
     return e;
 }
