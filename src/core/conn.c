@@ -153,7 +153,9 @@ static void clear_timers(struct tcpsm_conn *c)
  * theirs, the provers do not follow). */
 /*@ requires mem: tcb_mem(c) && shape_ok(c);
     assigns c->cc;
-    ensures mem: tcb_mem(c) && shape_ok(c); */
+    ensures mem: tcb_mem(c) && shape_ok(c);
+    ensures log: \forall integer i; 0 <= i < 4
+                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
 static void clear_cc(struct tcpsm_conn *c)
 {
     tcpsm_cc_reset(c);
@@ -178,7 +180,9 @@ static void clear_cc(struct tcpsm_conn *c)
                     ==> tcb_ok_in(c, TCPSM_LISTEN);
     ensures zero: c->snd_una == 0 && c->snd_nxt == 0
                   && c->syn_unsent == 0 && c->ack_now == 0 && c->rtx_pending == 0
-                  && c->close_deferred == 0 && c->snd_urg == 0 && c->rcv_urg == 0; */
+                  && c->close_deferred == 0 && c->snd_urg == 0 && c->rcv_urg == 0;
+    ensures log: \forall integer i; 0 <= i < 4
+                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
 static void tcb_clear_conn(struct tcpsm_conn *c)
 {
     /* Field by field, so that WP follows it (a memset of the struct it
@@ -218,7 +222,9 @@ static void tcb_clear_conn(struct tcpsm_conn *c)
                   && c->syn_unsent == 0 && c->ack_now == 0 && c->rtx_pending == 0
                   && c->close_deferred == 0 && c->snd_urg == 0 && c->rcv_urg == 0
                   && c->local.port == 0 && c->remote.port == 0 && c->open_remote.port == 0
-                  && c->remote.ip.family == 0 && c->open_remote.ip.family == 0; */
+                  && c->remote.ip.family == 0 && c->open_remote.ip.family == 0;
+    ensures log: \forall integer i; 0 <= i < 4
+                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
 static void tcb_clear(struct tcpsm_conn *c)
 {
     c->local.ip.family = TCPSM_AF_UNSPEC;  /* the address bytes of an */
@@ -1198,7 +1204,10 @@ static void act_time_wait(struct tcpsm_conn *c, uint64_t now)
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
     ensures same_rest: same_rest{Pre, Post}(c);
-    ensures same_more: c->nreply == \old(c->nreply) && c->rtx_pending != 0; */
+    ensures same_more: c->nreply == \old(c->nreply) && c->rtx_pending != 0;
+    ensures same_ranges: ranges_ok{Pre}(c, \at(c->nooo, Pre)) ==> ranges_ok(c, c->nooo);
+    ensures log: \forall integer i; 0 <= i < 4
+                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
 static void rtx_backoff(struct tcpsm_conn *c, uint64_t now)
 {
     tcpsm_cc_timeout(c, now);
@@ -1217,7 +1226,9 @@ static void rtx_backoff(struct tcpsm_conn *c, uint64_t now)
             c->cc.in_recovery, c->cc.rto_recovery, c->cc.fast_rtx, c->cc.dupacks, c->cc.acked_ca,
             c->cc.timing, c->cc.r1_reached, c->cc.r1_events;
     ensures ok: tcb_ok(c);
-    ensures mem: tcb_mem(c); */
+    ensures mem: tcb_mem(c);
+    ensures log: \forall integer i; 0 <= i < 4
+                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
 static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
 {
     rtx_backoff(c, now);
@@ -1254,11 +1265,13 @@ static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc, c->error;
     ensures mem: tcb_mem(c) && shape_ok(c);
-    ensures ok: tcb_ok_in(c, TCPSM_CLOSED); */
+    ensures ok: tcb_ok_in(c, TCPSM_CLOSED);
+    ensures log: \forall integer i; 0 <= i < 4
+                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
 static void act_fail(struct tcpsm_conn *c, enum tcpsm_err err)
 {
+    c->error = (uint8_t)err;            /* first: tcb_clear keeps it */
     tcb_clear(c);
-    c->error = (uint8_t)err;
 }
 
 /* Delete the TCB. */

@@ -255,6 +255,7 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
     requires table: timers_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap);
     behavior user:
       assumes c->t_user != 18446744073709551615 && now >= c->t_user;
       ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state));
@@ -323,6 +324,7 @@ static enum tcpsm_err timer_core(struct tcpsm_conn *c, uint64_t now)
     requires table: timers_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
     ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap);
     ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
 static enum tcpsm_err timer_cc(struct tcpsm_conn *c, uint64_t now)
 {
@@ -881,8 +883,10 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
     if (c->state == TCPSM_SYN_SENT)
         return TCPSM_ERR_EMPTY;
 
-    /* 3. retransmission first (also a fast retransmit, cc.c), then 4.-6. */
-    if (c->rtx_pending || c->cc.fast_rtx)
+    /* 3. retransmission first, then 4.-6. */
+    if (c->rtx_pending)
+        return out_rtx(c, now, seg, buf, cap);
+    if (c->cc.fast_rtx)                 /* RFC 5681 3.2, RFC 6582 3.2: cc.c asks */
         return out_rtx(c, now, seg, buf, cap);
     return out_new(c, now, seg, buf, cap);
 }
