@@ -382,7 +382,7 @@ static void dupack(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
 /* Contract: conn_impl.h. */
 void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now)
 {
-    if (c->rtx_count == 0) {
+    if (c->rtx_count <= 1u) {
         c->cc.rtx_first = now;          /* R2 counts from here (RFC 1122 4.2.3.5) */
         /* RFC 5681 (4): the segment was not yet resent by the timer */
         c->cc.ssthresh = half_flight(c);
@@ -399,7 +399,7 @@ void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now)
     c->cc.acked_ca = 0;
     c->cc.timing = false;               /* Karn (MUST-18) */
     /* RFC 1122 4.2.3.5: R1 reached: the user is told (MUST-21) */
-    if (!c->cc.r1_reached && c->cfg.r1 != 0 && sat_inc(c->rtx_count) >= c->cfg.r1) {
+    if (!c->cc.r1_reached && c->cfg.r1 != 0 && c->rtx_count >= c->cfg.r1) {
         c->cc.r1_reached = true;
         c->cc.r1_events = sat_inc(c->cc.r1_events);
     }

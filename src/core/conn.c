@@ -1190,64 +1190,35 @@ static void act_time_wait(struct tcpsm_conn *c, uint64_t now)
     c->t_2msl = deadline_after(now, c->cfg.msl_us * 2u);
 }
 
-/* RFC 6298 5.5: back the timer off (the counters stop at their maximum);
- * RFC 5681 3.1, RFC 1122 4.2.3.5: what a timeout does to the congestion
- * window and to R1/R2 (cc.c). */
+/* RFC 6298 5.5: back the timer off (the counters stop at their maximum).
+ * (What a timeout does to the congestion window and to R1/R2 is cc.c's,
+ * run by tcpsm_timer after this row.) */
 /*@ requires ok: \valid(c) && c->cfg.rto_max_us >= c->cfg.rto_initial_us;
-    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us,
-            c->cc.rtx_first, c->cc.ssthresh, c->cc.syn_timed_out, c->cc.cwnd, c->cc.recover,
-            c->cc.in_recovery, c->cc.rto_recovery, c->cc.fast_rtx, c->cc.dupacks, c->cc.acked_ca,
-            c->cc.timing, c->cc.r1_reached, c->cc.r1_events;
+    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us;
     ensures same_ring: same_ring{Pre, Post}(c);
     ensures same_seq: same_seq{Pre, Post}(c);
     ensures same_flags: same_flags{Pre, Post}(c);
     ensures same_ooo: same_ooo{Pre, Post}(c);
     ensures same_peer: same_peer{Pre, Post}(c);
-    ensures same_rest: same_rest{Pre, Post}(c);
-    ensures same_more: c->nreply == \old(c->nreply) && c->rtx_pending != 0;
-    ensures same_ranges: ranges_ok{Pre}(c, \at(c->nooo, Pre)) ==> ranges_ok(c, c->nooo);
-    ensures log: \forall integer i; 0 <= i < 4
-                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
-static void rtx_backoff(struct tcpsm_conn *c, uint64_t now)
+    ensures same_rest: same_rest{Pre, Post}(c); */
+static void rtx_backoff(struct tcpsm_conn *c)
 {
-    tcpsm_cc_timeout(c, now);
     c->rtx_pending = true;
     c->rtx_count = sat_inc(c->rtx_count);
     c->n_retransmits = sat_inc(c->n_retransmits);
     c->rto_us = (c->rto_us > c->cfg.rto_max_us / 2u) ? c->cfg.rto_max_us : c->rto_us * 2u;
 }
 
-/* RFC 9293 3.10.8, RFC 6298 5.4-5.6: resend the front, back the timer
- * off (RFC 5681 3.1: the congestion window drops to one segment). */
+/* RFC 9293 3.10.8, RFC 6298 5.5-5.6: resend the front, back the timer off. */
 /*@ requires ok: valid_tcb(c) && c->snd_una != c->snd_nxt && c->state != TCPSM_TIME_WAIT
                  && !unbound(c);
-    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us, c->t_rtx,
-            c->cc.rtx_first, c->cc.ssthresh, c->cc.syn_timed_out, c->cc.cwnd, c->cc.recover,
-            c->cc.in_recovery, c->cc.rto_recovery, c->cc.fast_rtx, c->cc.dupacks, c->cc.acked_ca,
-            c->cc.timing, c->cc.r1_reached, c->cc.r1_events;
+    assigns c->rtx_pending, c->rtx_count, c->n_retransmits, c->rto_us, c->t_rtx;
     ensures ok: tcb_ok(c);
-    ensures mem: tcb_mem(c);
-    ensures log: \forall integer i; 0 <= i < 4
-                 ==> (c->log[i].from == \old(c->log[i].from) && c->log[i].to == \old(c->log[i].to)); */
+    ensures mem: tcb_mem(c); */
 static void act_retransmit(struct tcpsm_conn *c, uint64_t now)
 {
-    rtx_backoff(c, now);
-    /* the invariant after rtx_backoff, part by part (small goals) */
-    /*@ assert bufs: (c->sbuf == \null ==> c->scap == 0) && (c->rbuf == \null ==> c->rcap == 0); */
-    /*@ assert cfg: config_ok(c) && c->snd_mss != 0; */
-    /*@ assert send: send_ok(c); */
-    /*@ assert r_len: c->rcap <= 1073741824 && c->rcount <= c->rcap
-                      && (c->rcap > 0 ? c->rhead < c->rcap : c->rhead == 0)
-                      && c->rpush <= c->rcount && c->nooo <= 8; */
-    /*@ assert r_ooo: ranges_ok(c, c->nooo); */
-    /*@ assert r_fin: c->ooo_fin != 0 ==> (c->ooo_fin_off != 0 && c->ooo_fin_off < rcv_wnd_l(c)
-                                           && c->ooo_fin_off >= last_end(c, c->nooo)); */
-    /*@ assert r_psh: c->ooo_psh != 0 ==> (c->ooo_psh_off != 0 && c->ooo_psh_off <= rcv_wnd_l(c)); */
-    /*@ assert recv: recv_ok(c); */
-    /*@ assert peer: peer_ok(c) && flags_ok(c); */
-    /*@ assert una: c->snd_una != c->snd_nxt && !unbound(c) && c->state != TCPSM_TIME_WAIT
-                    && (c->t_2msl != 18446744073709551615 <==> c->state == TCPSM_TIME_WAIT); */
-    c->t_rtx = tcpsm_cc_rtx_deadline(c, now);   /* RFC 1122 4.2.3.5: R2 itself at most */
+    rtx_backoff(c);
+    c->t_rtx = deadline_after(now, c->rto_us);
 }
 
 /* Delete the TCB, leaving err (reset, refused, timeout) for the user's next

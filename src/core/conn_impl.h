@@ -251,7 +251,8 @@ uint32_t tcpsm_cc_window(const struct tcpsm_conn *c);
     assigns c->cc; */
 void tcpsm_cc_before_send(struct tcpsm_conn *c, uint64_t now);
 
-/* The retransmission timer expired (before the backoff). */
+/* The retransmission timer expired and the front was resent (after the
+ * backoff: rtx_count counts this retransmission). */
 /*@ requires \valid(c);
     assigns c->cc.rtx_first, c->cc.ssthresh, c->cc.syn_timed_out, c->cc.cwnd, c->cc.recover,
             c->cc.in_recovery, c->cc.rto_recovery, c->cc.fast_rtx, c->cc.dupacks, c->cc.acked_ca,
@@ -264,7 +265,7 @@ void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now);
     ensures retransmitted: \result != 0 ==> c->rtx_count != 0; */
 bool tcpsm_cc_give_up(const struct tcpsm_conn *c, uint64_t now);
 
-/* The retransmission deadline after a timeout. */
+/* The retransmission deadline after a timeout: now + RTO, or R2 if sooner. */
 /*@ requires \valid_read(c);
     assigns \nothing;
     ensures \result < 18446744073709551615; */

@@ -196,6 +196,46 @@ static void cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcps
     /*@ assert mem: tcb_mem(c); */
 }
 
+/* tcpsm_cc_timeout(), and what it keeps (as cc_op_frame). */
+/*@ requires \valid(c);
+    assigns c->cc;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c);
+    ensures more: cc_more{Pre, Post}(c);
+    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
+                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
+                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
+                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
+                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
+                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
+                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
+                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
+                  && c->t_2msl == \old(c->t_2msl); */
+static void cc_timeout_frame(struct tcpsm_conn *c, uint64_t now)
+{
+    tcpsm_cc_timeout(c, now);
+}
+
+/* After a RETRANSMISSION TIMEOUT row: RFC 5681 3.1 (cwnd, ssthresh),
+ * Karn, R1 (cc.c); the timer cut to fire at R2 itself (RFC 1122 4.2.3.5). */
+/*@ requires valid_tcb(c);
+    requires log: chain(c, 0, s0) && legal_transition(s0, c->state);
+    assigns c->cc, c->t_rtx;
+    ensures valid: valid_tcb(c);
+    ensures log: chain(c, 0, s0) && legal_transition(s0, c->state);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap); */
+static void timer_rtx_cc(struct tcpsm_conn *c, uint64_t now) /*@ ghost (unsigned s0) */
+{
+    cc_timeout_frame(c, now);
+    /*@ assert ok: tcb_ok(c); */
+    /*@ assert mem: tcb_mem(c); */
+    /*@ assert log: chain(c, 0, s0) && legal_transition(s0, c->state); */
+    if (c->t_rtx != TCPSM_NEVER)
+        c->t_rtx = tcpsm_cc_rtx_deadline(c, now);
+}
+
 /* Bytes of the send ring already sent (between SND.UNA and SND.NXT). */
 /*@ requires \valid_read(c);
     assigns \nothing;
@@ -353,15 +393,20 @@ static enum tcpsm_err timer_cc(struct tcpsm_conn *c, uint64_t now)
 enum tcpsm_err tcpsm_timer(struct tcpsm_conn *c, uint64_t now)
 {
     bool idle;
+    uint32_t rtx_count;
     enum tcpsm_err e;
     if (!call_ok(c))
         return TCPSM_ERR_INVAL;
     idle = !(c->t_user != TCPSM_NEVER && now >= c->t_user)
            && !(c->t_2msl != TCPSM_NEVER && now >= c->t_2msl)
            && !(c->t_rtx != TCPSM_NEVER && now >= c->t_rtx);
+    rtx_count = c->rtx_count;
+    //@ ghost unsigned s0 = c->state;
     e = timer_core(c, now);
     if (idle)
         e = timer_cc(c, now);
+    else if (c->rtx_count != rtx_count)  /* the front was resent: cc.c's part */
+        timer_rtx_cc(c, now) /*@ ghost (s0) */;
     return e;
 }
 
