@@ -777,6 +777,14 @@ static uint32_t new_len(const struct tcpsm_conn *c, uint32_t unsent, uint32_t ca
     return 0;
 }
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result <==> ((c->ack_now != 0 && c->cc.ack_delay == 0) || c->cc.wnd_update != 0); */
+static bool ack_owed(const struct tcpsm_conn *c)
+{
+    return (c->ack_now && !c->cc.ack_delay) || c->cc.wnd_update;
+}
+
 /* What steps 3.-6. of tcpsm_output ensure (3. in out_rtx, 4.-6. in
  * out_new): each a function of its own, so that the proof of each
  * follows a few paths. */
@@ -825,7 +833,7 @@ static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
 
     /* 6. an ACK that is still owed, unless it may wait (3.8.6.3), or a
      * window update (3.8.6.2.2) */
-    if ((c->ack_now && !c->cc.ack_delay) || c->cc.wnd_update) {
+    if (ack_owed(c)) {
         out_ack(c, seg);
         //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
@@ -880,6 +888,14 @@ static bool syn_owed(const struct tcpsm_conn *c)
     return !c->syn_acked && (c->syn_unsent || c->rtx_pending);
 }
 
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result <==> (c->rtx_pending != 0 || c->cc.fast_rtx != 0); */
+static bool rtx_owed(const struct tcpsm_conn *c)
+{
+    return c->rtx_pending || c->cc.fast_rtx;
+}
+
 /*@ assigns \nothing;
     ensures \result <==> (seg != \null && (buf != \null || cap == 0)); */
 static bool output_args(const struct tcpsm_segment *seg, const uint8_t *buf, uint32_t cap)
@@ -928,10 +944,9 @@ static enum tcpsm_err output_step(struct tcpsm_conn *c, uint64_t now,
     if (c->state == TCPSM_SYN_SENT)
         return TCPSM_ERR_EMPTY;
 
-    /* 3. retransmission first, then 4.-6. */
-    if (c->rtx_pending)
-        return out_rtx(c, now, seg, buf, cap);
-    if (c->cc.fast_rtx)                 /* RFC 5681 3.2, RFC 6582 3.2: cc.c asks */
+    /* 3. retransmission first (or a fast retransmit, RFC 5681 3.2, that
+     * cc.c asks for), then 4.-6. */
+    if (rtx_owed(c))
         return out_rtx(c, now, seg, buf, cap);
     return out_new(c, now, seg, buf, cap);
 }
