@@ -355,10 +355,14 @@ static void dupack(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
                    const struct tcpsm_cc_view *b)
 {
     uint32_t m = smss(c);
+    /* the segment passed the acceptability test (RFC 9293 3.10.7.4 first,
+     * zero length): at RCV.NXT, or inside a window that is not zero */
+    uint32_t wnd = c->rcount <= c->rcap ? c->rcap - c->rcount : 0u;
+    uint32_t off = seq_sub(seg->seq, b->rcv_nxt);
     if (!b->syn_acked || b->snd_una == b->snd_nxt || c->snd_una != b->snd_una
         || seg->len != 0 || (seg->flags & (TCPSM_SYN | TCPSM_FIN | TCPSM_RST)) != 0
         || (seg->flags & TCPSM_ACK) == 0 || seg->ack != b->snd_una || seg->wnd != b->snd_wnd
-        || seg->seq != b->rcv_nxt || !open_state(c->state))
+        || !(off == 0 || off < wnd) || !open_state(c->state))
         return;
     c->cc.dupacks = sat_inc(c->cc.dupacks);
     if (c->cc.in_recovery) {
