@@ -861,7 +861,10 @@ static void to_listen(struct tcpsm_conn *c)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
-    ensures ok: tcb_ok_in(c, TCPSM_LISTEN); */
+    ensures ok: tcb_ok_in(c, TCPSM_LISTEN);
+    ensures log_kept: \forall integer i; 0 <= i < 4
+                      ==> (c->log[i].from == \old(c->log[i].from)
+                           && c->log[i].to == \old(c->log[i].to)); */
 static void act_listen(struct tcpsm_conn *c, const struct tcpsm_open *o)
 {
     bind_open(c, o);
@@ -880,7 +883,10 @@ static void act_listen(struct tcpsm_conn *c, const struct tcpsm_open *o)
             c->rcount, c->rpush, c->nooo, c->ooo_fin, c->ooo_fin_off, c->ooo_psh,
             c->ooo_psh_off, c->t_rtx, c->t_user, c->t_2msl, c->rto_us, c->rtx_count, c->cc;
     ensures mem: tcb_mem(c) && shape_ok(c);
-    ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT); */
+    ensures ok: tcb_ok_in(c, TCPSM_SYN_SENT);
+    ensures log_kept: \forall integer i; 0 <= i < 4
+                      ==> (c->log[i].from == \old(c->log[i].from)
+                           && c->log[i].to == \old(c->log[i].to)); */
 static void act_connect(struct tcpsm_conn *c, const struct tcpsm_open *o)
 {
     bind_open(c, o);

@@ -288,9 +288,58 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
     return t;
 }
 
+/* One timeout through the table.  A function of its own so that each of
+ * timer_core's goals sees one call's contract, not the whole of it. */
+/*@ requires mem: tcb_mem(c) && shape_ok(c) && c->nlog == 0;
+    requires table: timers_rows;
+    requires event: (event == TCPSM_EV_TIMEOUT_USER && tcb_ok(c))
+                    || (event == TCPSM_EV_TIMEOUT_2MSL && (tcb_ok(c) || c->state == TCPSM_TIME_WAIT))
+                    || (event == TCPSM_EV_TIMEOUT_RTX && tcb_ok(c) && c->snd_una != c->snd_nxt);
+    assigns *c, c->sbuf[0 .. c->scap - 1];
+    ensures valid: valid_tcb(c);
+    ensures kept: c->sbuf == \old(c->sbuf) && c->scap == \old(c->scap);
+    ensures legal: legal_transition(\old(c->state), c->state) && chain(c, 0, \old(c->state)); */
+static enum tcpsm_err timer_fire(struct tcpsm_conn *c, uint64_t now, unsigned event)
+{
+    struct call k = { 0 };
+    //@ assert state: c->state < TCPSM_NSTATES;
+    //@ ghost timer_rows_lemma(c->state);
+    k.now = now;
+    return tcpsm_fire(c, &k, event);
+}
+
+#define TIMER_NONE 0u
+#define TIMER_USER 1u
+#define TIMER_2MSL 2u
+#define TIMER_RTX 3u
+
+/* Which of the three timeouts is due, the first of them in the order
+ * timer_core takes them. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures user: \result == TIMER_USER <==> (c->t_user != 18446744073709551615 && now >= c->t_user);
+    ensures msl: \result == TIMER_2MSL
+                 <==> (!(c->t_user != 18446744073709551615 && now >= c->t_user)
+                       && c->t_2msl != 18446744073709551615 && now >= c->t_2msl);
+    ensures rtx: \result == TIMER_RTX
+                 <==> (!(c->t_user != 18446744073709551615 && now >= c->t_user)
+                       && !(c->t_2msl != 18446744073709551615 && now >= c->t_2msl)
+                       && c->t_rtx != 18446744073709551615 && now >= c->t_rtx);
+    ensures range: \result <= TIMER_RTX; */
+static unsigned timer_due(const struct tcpsm_conn *c, uint64_t now)
+{
+    if (c->t_user != TCPSM_NEVER && now >= c->t_user)
+        return TIMER_USER;
+    if (c->t_2msl != TCPSM_NEVER && now >= c->t_2msl)
+        return TIMER_2MSL;
+    if (c->t_rtx != TCPSM_NEVER && now >= c->t_rtx)
+        return TIMER_RTX;
+    return TIMER_NONE;
+}
+
 /* The three timeouts of RFC 9293 3.10.8 (and R2, RFC 1122 4.2.3.5), as
  * tcpsm_timer's contract says; idle: none due, nothing changed but the
- * log emptied. */
+ * log emptied.  A switch, so that each case is a goal of its own. */
 /*@ requires valid_tcb(c);
     requires table: timers_rows;
     assigns *c, c->sbuf[0 .. c->scap - 1];
@@ -318,43 +367,27 @@ uint64_t tcpsm_next_deadline(const struct tcpsm_conn *c)
     disjoint behaviors; */
 static enum tcpsm_err timer_core(struct tcpsm_conn *c, uint64_t now)
 {
-    struct call k = { 0 };
-    enum tcpsm_err e;
-    //@ assert state: c->state < TCPSM_NSTATES;
-    //@ ghost timer_rows_lemma(c->state);
+    unsigned due = timer_due(c, now);
     c->nlog = 0;
-    k.now = now;
     /* A due timer that the state has no row for is stopped, so that a
      * driver waiting on tcpsm_next_deadline() never spins on it. */
-    if (c->t_user != TCPSM_NEVER && now >= c->t_user) {
+    switch (due) {
+    case TIMER_USER:
         c->t_user = TCPSM_NEVER;
-        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_USER);
-        //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
-        return e;
-    }
-    if (c->t_2msl != TCPSM_NEVER && now >= c->t_2msl) {
+        return timer_fire(c, now, TCPSM_EV_TIMEOUT_USER);
+    case TIMER_2MSL:
         c->t_2msl = TCPSM_NEVER;
-        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_2MSL);
-        //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
-        return e;
-    }
-    if (c->t_rtx != TCPSM_NEVER && now >= c->t_rtx) {
+        return timer_fire(c, now, TCPSM_EV_TIMEOUT_2MSL);
+    case TIMER_RTX:
         c->t_rtx = TCPSM_NEVER;
-        if (c->snd_una == c->snd_nxt) {
-            //@ assert stopped: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
+        if (c->snd_una == c->snd_nxt)
             return TCPSM_OK;            /* nothing outstanding */
-        }
-        if (tcpsm_cc_give_up(c, now)) { /* RFC 1122 4.2.3.5: R2 reached (MUST-20) */
-            e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_USER);
-            //@ assert gave_up: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
-            return e;
-        }
-        e = tcpsm_fire(c, &k, TCPSM_EV_TIMEOUT_RTX);   /* re-arms the timer */
-        //@ assert fired: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
-        return e;
+        if (tcpsm_cc_give_up(c, now))   /* RFC 1122 4.2.3.5: R2 reached (MUST-20) */
+            return timer_fire(c, now, TCPSM_EV_TIMEOUT_USER);
+        return timer_fire(c, now, TCPSM_EV_TIMEOUT_RTX);   /* re-arms the timer */
+    default:
+        return TCPSM_OK;
     }
-    //@ assert idle: valid_tcb(c) && legal_transition(\at(c->state, Pre), c->state) && chain(c, 0, \at(c->state, Pre));
-    return TCPSM_OK;
 }
 
 /* The delayed ACK, zero-window probes and keep-alives (cc.c), when none
@@ -720,6 +753,28 @@ static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
     header_kept(c, seg, 0u, c->snd_nxt);
 }
 
+/* The probe's header and MAY-6's garbage octet, and what they keep, as
+ * header_kept(): the writes are apart from the TCB. */
+/*@ requires \valid_read(c) && \valid(seg) && \separated(c, seg);
+    requires c->rcount <= c->rcap;
+    requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
+                    && \separated(buf + (0 .. cap - 1), c, seg)));
+    assigns *seg, buf[0 .. cap - 1];
+    ensures len: seg->len <= cap && seg->len <= 1;
+    ensures snd: snd_kept{Pre, Post}(c);
+    ensures rcv: rcv_kept{Pre, Post}(c);
+    ensures ctl: ctl_kept{Pre, Post}(c);
+    ensures ooo: ooo_kept{Pre, Post}(c); */
+static void probe_kept(const struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
+{
+    bool garbage = c->cc.probe_garbage && cap > 0;
+    header_kept(c, seg, 0u, seq_sub(c->snd_nxt, 1u));
+    if (garbage) {
+        buf[0] = 0;                     /* MAY-6: one garbage octet */
+        seg->len = 1;
+    }
+}
+
 /* A zero-window probe (RFC 9293 3.8.6.1) or a keep-alive (3.8.4):
  * <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, which is outside the peer's
  * window, so the peer answers with an ACK; with MAY-6's garbage octet
@@ -735,13 +790,8 @@ static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
                   && c->snd_mss == \old(c->snd_mss) && c->snd_nxt == \old(c->snd_nxt); */
 static void out_probe(struct tcpsm_conn *c, struct tcpsm_segment *seg, uint8_t *buf, uint32_t cap)
 {
-    bool garbage = c->cc.probe_garbage && cap > 0;
     c->ack_now = false;
-    header_kept(c, seg, 0u, seq_sub(c->snd_nxt, 1u));
-    if (garbage) {
-        buf[0] = 0;                     /* MAY-6: one garbage octet */
-        seg->len = 1;
-    }
+    probe_kept(c, seg, buf, cap);
 }
 
 /* How many new bytes may go now: the unsent ones, within the peer's
@@ -785,9 +835,44 @@ static bool ack_owed(const struct tcpsm_conn *c)
     return (c->ack_now && !c->cc.ack_delay) || c->cc.wnd_update;
 }
 
+#define NEW_NONE 0u
+#define NEW_DATA 1u
+#define NEW_FIN 2u
+#define NEW_PROBE 3u
+#define NEW_ACK 4u
+
+/* Which of steps 4.-6. of tcpsm_output applies, given the unsent bytes
+ * and the length new_len allows. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures data: \result == NEW_DATA <==> len > 0;
+    ensures fin: \result == NEW_FIN
+                 <==> (len == 0 && c->fin_queued != 0 && c->fin_sent == 0 && unsent == 0);
+    ensures probe: \result == NEW_PROBE
+                   <==> (len == 0 && !(c->fin_queued != 0 && c->fin_sent == 0 && unsent == 0)
+                         && c->cc.probe_now != 0);
+    ensures ack: \result == NEW_ACK
+                 <==> (len == 0 && !(c->fin_queued != 0 && c->fin_sent == 0 && unsent == 0)
+                       && c->cc.probe_now == 0
+                       && ((c->ack_now != 0 && c->cc.ack_delay == 0) || c->cc.wnd_update != 0));
+    ensures range: \result <= NEW_ACK; */
+static unsigned new_kind(const struct tcpsm_conn *c, uint32_t unsent, uint32_t len)
+{
+    if (len > 0)
+        return NEW_DATA;
+    if (c->fin_queued && !c->fin_sent && unsent == 0)
+        return NEW_FIN;
+    if (c->cc.probe_now)
+        return NEW_PROBE;
+    if (ack_owed(c))
+        return NEW_ACK;
+    return NEW_NONE;
+}
+
 /* What steps 3.-6. of tcpsm_output ensure (3. in out_rtx, 4.-6. in
  * out_new): each a function of its own, so that the proof of each
- * follows a few paths. */
+ * follows a few paths; out_new's cases are a switch,
+ * one goal each. */
 /*@ requires tcb: valid_tcb(c) && !unbound(c) && c->state != TCPSM_SYN_SENT;
     requires syn: c->syn_acked != 0 || (c->syn_unsent == 0 && c->rtx_pending == 0);
     requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
@@ -806,39 +891,25 @@ static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
 {
     uint32_t sent = snd_sent(c);
     uint32_t unsent = c->scount - sent;
-
     uint32_t len = new_len(c, unsent, cap);
 
-    /* 4. new data within SND.WND (RFC 9293 3.8.6, 3.10.2) */
-    if (len > 0) {
-        bool fin = c->fin_queued && len == unsent;
-        out_data(c, now, seg, buf, sent, len, fin);
-        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
+    switch (new_kind(c, unsent, len)) {
+    case NEW_DATA:                      /* 4. new data within SND.WND (RFC 9293 3.8.6, 3.10.2) */
+        out_data(c, now, seg, buf, sent, len, c->fin_queued && len == unsent);
         return TCPSM_OK;
-    }
-
-    /* 5. our FIN once every queued byte went out (RFC 9293 3.10.4) */
-    if (c->fin_queued && !c->fin_sent && unsent == 0) {
+    case NEW_FIN:                       /* 5. our FIN once every queued byte went out (3.10.4) */
         out_fin(c, now, seg);
-        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
-    }
-
-    /* zero-window probe or keep-alive (RFC 9293 3.8.6.1, 3.8.4) */
-    if (c->cc.probe_now) {
+    case NEW_PROBE:                     /* zero-window probe or keep-alive (3.8.6.1, 3.8.4) */
         out_probe(c, seg, buf, cap);
-        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
-    }
-
-    /* 6. an ACK that is still owed, unless it may wait (3.8.6.3), or a
-     * window update (3.8.6.2.2) */
-    if (ack_owed(c)) {
+    case NEW_ACK:                       /* 6. an ACK still owed, unless it may wait (3.8.6.3),
+                                         * or a window update (3.8.6.2.2) */
         out_ack(c, seg);
-        //@ assert seg: seg->len <= cap && seg->len <= c->snd_mss;
         return TCPSM_OK;
+    default:
+        return TCPSM_ERR_EMPTY;
     }
-    return TCPSM_ERR_EMPTY;
 }
 
 /* 3. retransmission: the front of the queue (RFC 9293 3.10.8, RFC 5681
