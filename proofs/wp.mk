@@ -28,10 +28,7 @@ PROVE_FILES := \
 # check`); a Frama-C error in them still does.  Take a file out of this
 # list once it is fully proved; `make prove PROVE_PENDING=` is the strict
 # run.
-# conn.c and output.c: 4 goals of the calls into cc.c's work are not proved
-# yet (run_action's log_kept parts 25 and 26, output_step's nxt,
-# timer_core's kept); every other goal of both files is.
-PROVE_PENDING := src/core/conn.c src/core/output.c
+PROVE_PENDING :=
 
 # Functions of a file of PROVE_FILES whose goals are not generated yet
 # (`-wp-skip-fct`): PROVE_SKIP_<stem> := f,g (stem: below).  Their

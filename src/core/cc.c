@@ -137,11 +137,6 @@ void tcpsm_cc_reset(struct tcpsm_conn *c)
     c->cc.adv_valid = false;
     c->cc.adv_edge = 0;
     c->cc.wnd_update = false;
-    c->cc.in_rcv_nxt = 0;
-    c->cc.in_nooo = 0;
-    c->cc.in_ack_now = false;
-    c->cc.in_rcv_up = 0;
-    c->cc.in_rcv_urg = false;
     c->cc.urg_signal = false;
     c->cc.n_urg_signals = 0;
 }
@@ -461,9 +456,10 @@ enum tcpsm_err tcpsm_set_r2(struct tcpsm_conn *c, uint32_t r2_us, uint32_t r2_sy
 /* RFC 9293 3.8.6.3: may the ACK this segment drew wait?  Only for text
  * that arrived in order, filled no gap and left none, in a state that
  * takes text; an ACK already owed at once stays owed at once. */
-/*@ requires \valid_read(c) && \valid_read(seg);
+/*@ requires \valid_read(c) && \valid_read(seg) && \valid_read(b);
     assigns \nothing; */
-static bool delayable(const struct tcpsm_conn *c, const struct tcpsm_segment *seg)
+static bool delayable(const struct tcpsm_conn *c, const struct tcpsm_segment *seg,
+                      const struct tcpsm_cc_view *b)
 {
     if (c->cfg.delack_us == 0 || seg->len == 0
         || (seg->flags & (TCPSM_SYN | TCPSM_FIN | TCPSM_RST | TCPSM_URG)) != 0)
@@ -471,11 +467,11 @@ static bool delayable(const struct tcpsm_conn *c, const struct tcpsm_segment *se
     if (c->state != TCPSM_ESTABLISHED && c->state != TCPSM_FIN_WAIT_1
         && c->state != TCPSM_FIN_WAIT_2)
         return false;
-    if (seq_sub(c->rcv_nxt, c->cc.in_rcv_nxt) != seg->len)
+    if (seq_sub(c->rcv_nxt, b->rcv_nxt) != seg->len)
         return false;                   /* not exactly this text, in order */
-    if (c->cc.in_nooo != 0 || c->nooo != 0)
+    if (b->nooo != 0 || c->nooo != 0)
         return false;                   /* out of order, or filling a gap: at once */
-    return !c->cc.in_ack_now || c->cc.ack_delay;
+    return !b->ack_now || c->cc.ack_delay;
 }
 
 /* Contract: conn_impl.h. */
@@ -483,12 +479,6 @@ void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_
                          struct tcpsm_cc_view before)
 {
     uint32_t rmss = min32(c->cfg.mss, smss(c));
-    /* the view before the segment, kept for delayable() and diagnostics */
-    c->cc.in_rcv_nxt = before.rcv_nxt;
-    c->cc.in_nooo = before.nooo;
-    c->cc.in_ack_now = before.ack_now;
-    c->cc.in_rcv_up = before.rcv_up;
-    c->cc.in_rcv_urg = before.rcv_urg;
     /* RFC 6298, RFC 5681 3, RFC 6582 3.2: what the segment's ACK did */
     if (seq_lt(before.snd_una, c->snd_una))
         acked(c, now, before.snd_una, before.syn_acked);
@@ -498,11 +488,11 @@ void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_
     c->cc.keep_probes = 0;
     /* RFC 1122 4.2.2.4 (MUST-32): tell the user when an urgent pointer
      * arrives with none pending, or moves on */
-    c->cc.urg_signal = c->rcv_urg && (!c->cc.in_rcv_urg || seq_gt(c->rcv_up, c->cc.in_rcv_up));
+    c->cc.urg_signal = c->rcv_urg && (!before.rcv_urg || seq_gt(c->rcv_up, before.rcv_up));
     if (c->cc.urg_signal)
         c->cc.n_urg_signals = sat_inc(c->cc.n_urg_signals);
     if (c->ack_now) {
-        if (delayable(c, seg)) {
+        if (delayable(c, seg, &before)) {
             c->cc.rcv_unacked = win_add(c->cc.rcv_unacked, seg->len);
             /* SHLD-19: an ACK for at least every second full-sized segment */
             c->cc.ack_delay = c->cc.rcv_unacked < 2u * rmss;

@@ -30,15 +30,27 @@ static uint16_t adv_wnd(const struct tcpsm_conn *c)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The calls into cc.c (RFC 6298, 5681, 9293 3.8), each through cc_op():
- * the call writes c->cc only, and cc_op_frame() says, field by field,
- * what it keeps (proofs/frame.acsl), proven where the goal is only the
- * call; cc_op() carries the invariant across with tcb_frame.  The
- * functions below then see one call that keeps valid_tcb and the fields
- * they read, rather than a write of c->cc whose frame the provers would
- * have to work out beside the whole invariant. */
+/* The calls into cc.c (RFC 6298, 5681, 9293 3.8), each through a pair of
+ * wrappers: the call writes c->cc only, and the _frame function (such as
+ * cc_before_send_frame()) says, field by field, what it keeps
+ * (proofs/frame.acsl), proven where the goal is only the call; the outer
+ * one (cc_before_send()) carries the invariant across with tcb_frame.
+ * The functions below then see one call that keeps valid_tcb and the
+ * fields they read, rather than a write of c->cc whose frame the provers
+ * would have to work out beside the whole invariant. */
 
-#define CC_BEFORE_SEND 3u   /* tcpsm_cc_before_send(c, now) */
+/* The fields each wrapper below states as kept, one by one (a macro, not a
+ * predicate, so that the provers see the equalities themselves). */
+#define CC_SAME \
+    c->state == \old(c->state) && c->nlog == \old(c->nlog) \
+    && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt) \
+    && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked) \
+    && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent) \
+    && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount) \
+    && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent) \
+    && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now) \
+    && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user) \
+    && c->t_2msl == \old(c->t_2msl)
 
 /*@ predicate cc_more{L1, L2}(struct tcpsm_conn *c) =
       \at(c->syn_unsent, L1) == \at(c->syn_unsent, L2)
@@ -62,19 +74,9 @@ static uint16_t adv_wnd(const struct tcpsm_conn *c)
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
-    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
-                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
-                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
-                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
-                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
-                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
-                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
-                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
-                  && c->t_2msl == \old(c->t_2msl); */
-static void cc_op_frame(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
+    ensures same: CC_SAME; */
+static void cc_before_send_frame(struct tcpsm_conn *c, uint64_t now)
 {
-    (void)op;
-    (void)arg;
     tcpsm_cc_before_send(c, now);
 }
 
@@ -86,23 +88,15 @@ static void cc_op_frame(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
-    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
-                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
-                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
-                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
-                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
-                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
-                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
-                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
-                  && c->t_2msl == \old(c->t_2msl); */
-static void cc_op(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
+    ensures same: CC_SAME; */
+static void cc_before_send(struct tcpsm_conn *c, uint64_t now)
 {
-    cc_op_frame(c, now, op, arg);
+    cc_before_send_frame(c, now);
     /*@ assert ok: tcb_ok(c); */
     /*@ assert mem: tcb_mem(c); */
 }
 
-/* tcpsm_cc_timer(), and what it keeps (as cc_op_frame). */
+/* tcpsm_cc_timer(), and what it keeps (as cc_before_send_frame). */
 /*@ requires \valid(c);
     assigns c->cc;
     ensures snd: snd_kept{Pre, Post}(c);
@@ -110,15 +104,7 @@ static void cc_op(struct tcpsm_conn *c, uint64_t now, unsigned op, uint32_t arg)
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
-    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
-                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
-                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
-                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
-                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
-                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
-                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
-                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
-                  && c->t_2msl == \old(c->t_2msl);
+    ensures same: CC_SAME;
     ensures res: \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
                  || \result == TCPSM_CC_PERSIST_DEAD; */
 static unsigned cc_timer_frame(struct tcpsm_conn *c, uint64_t now)
@@ -132,15 +118,7 @@ static unsigned cc_timer_frame(struct tcpsm_conn *c, uint64_t now)
     ensures snd: snd_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
-    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
-                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
-                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
-                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
-                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
-                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
-                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
-                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
-                  && c->t_2msl == \old(c->t_2msl);
+    ensures same: CC_SAME;
     ensures res: \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
                  || \result == TCPSM_CC_PERSIST_DEAD; */
 static unsigned cc_timer(struct tcpsm_conn *c, uint64_t now)
@@ -151,7 +129,7 @@ static unsigned cc_timer(struct tcpsm_conn *c, uint64_t now)
     return r;
 }
 
-/* tcpsm_cc_output_done(), and what it keeps (as cc_op_frame). */
+/* tcpsm_cc_output_done(), and what it keeps (as cc_before_send_frame). */
 /*@ requires \valid(c) && \valid_read(seg) && \separated(c, seg);
     assigns c->cc;
     ensures snd: snd_kept{Pre, Post}(c);
@@ -159,15 +137,7 @@ static unsigned cc_timer(struct tcpsm_conn *c, uint64_t now)
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
-    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
-                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
-                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
-                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
-                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
-                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
-                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
-                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
-                  && c->t_2msl == \old(c->t_2msl); */
+    ensures same: CC_SAME; */
 static void cc_output_frame(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
                             bool sent, uint32_t snd_nxt, bool syn_unsent)
 {
@@ -179,15 +149,7 @@ static void cc_output_frame(struct tcpsm_conn *c, uint64_t now, const struct tcp
     ensures valid: valid_tcb(c);
     ensures snd: snd_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
-    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
-                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
-                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
-                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
-                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
-                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
-                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
-                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
-                  && c->t_2msl == \old(c->t_2msl); */
+    ensures same: CC_SAME; */
 static void cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_segment *seg,
                            bool sent, uint32_t snd_nxt, bool syn_unsent)
 {
@@ -196,7 +158,7 @@ static void cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcps
     /*@ assert mem: tcb_mem(c); */
 }
 
-/* tcpsm_cc_timeout(), and what it keeps (as cc_op_frame). */
+/* tcpsm_cc_timeout(), and what it keeps (as cc_before_send_frame). */
 /*@ requires \valid(c);
     assigns c->cc;
     ensures snd: snd_kept{Pre, Post}(c);
@@ -204,15 +166,7 @@ static void cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcps
     ensures ctl: ctl_kept{Pre, Post}(c);
     ensures ooo: ooo_kept{Pre, Post}(c);
     ensures more: cc_more{Pre, Post}(c);
-    ensures same: c->state == \old(c->state) && c->nlog == \old(c->nlog)
-                  && c->snd_una == \old(c->snd_una) && c->snd_nxt == \old(c->snd_nxt)
-                  && c->snd_mss == \old(c->snd_mss) && c->syn_acked == \old(c->syn_acked)
-                  && c->fin_queued == \old(c->fin_queued) && c->fin_sent == \old(c->fin_sent)
-                  && c->fin_acked == \old(c->fin_acked) && c->scount == \old(c->scount)
-                  && c->nreply == \old(c->nreply) && c->syn_unsent == \old(c->syn_unsent)
-                  && c->rtx_pending == \old(c->rtx_pending) && c->ack_now == \old(c->ack_now)
-                  && c->t_rtx == \old(c->t_rtx) && c->t_user == \old(c->t_user)
-                  && c->t_2msl == \old(c->t_2msl); */
+    ensures same: CC_SAME; */
 static void cc_timeout_frame(struct tcpsm_conn *c, uint64_t now)
 {
     tcpsm_cc_timeout(c, now);
@@ -1033,7 +987,7 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
         return TCPSM_ERR_INVAL;
     b_nxt = c->snd_nxt;
     b_syn_unsent = c->syn_unsent;
-    cc_op(c, now, CC_BEFORE_SEND, 0);   /* RFC 5681 4.1, 3.8.6.2.2 (cc.c) */
+    cc_before_send(c, now);             /* RFC 5681 4.1, 3.8.6.2.2 (cc.c) */
     e = output_step(c, now, seg, buf, cap);
     /* what went out, for cc.c: RTT timing, Karn, delayed ACK, probes,
      * the window offered, the timers */

@@ -337,12 +337,6 @@ struct tcpsm_cc {
     bool adv_valid;
     uint32_t adv_edge;          /* RCV.NXT + RCV.WND in our last segment */
     bool wnd_update;            /* the right edge may move: announce it */
-    /* tcpsm_input's view before the segment (for the delayed-ACK choice). */
-    uint32_t in_rcv_nxt;
-    uint8_t in_nooo;
-    bool in_ack_now;
-    uint32_t in_rcv_up;
-    bool in_rcv_urg;
     /* RFC 1122 4.2.2.4 (MUST-32): the last segment brought urgent data. */
     bool urg_signal;
     uint32_t n_urg_signals;
