@@ -35,7 +35,7 @@ CORE_CFLAGS   := $(STD) $(WARN) -ffreestanding $(OPT)
 CORE_CPPFLAGS := -Isrc/core -Ispec -I.
 # The simulator, the CLI and the tests are ordinary hosted C11.
 HOST_CFLAGS   := $(STD) $(WARN) $(OPT)
-HOST_CPPFLAGS := -Isrc/host -Isrc/sim -Isrc/core -Ispec -I.
+HOST_CPPFLAGS := -Isrc/host -Isrc/sim -Isrc/script -Isrc/core -Ispec -I.
 
 # Evaluated only when a test is linked, i.e. after tests/deps.sh ran.
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -57,6 +57,7 @@ SOREAL  := libtcpsm.so.$(VERSION)
 CORE_SRCS := $(sort $(wildcard src/core/*.c))
 HOSTL_SRCS := $(sort $(wildcard src/host/*.c))
 SIM_SRCS  := $(sort $(wildcard src/sim/*.c))
+SCRIPT_SRCS := $(sort $(wildcard src/script/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -66,6 +67,7 @@ CLANG_OBJS := $(CORE_SRCS:src/%.c=$(BUILD)/clang/%.o)
 HOSTL_OBJS := $(HOSTL_SRCS:src/%.c=$(BUILD)/obj/%.o)
 HOSTL_PICS := $(HOSTL_SRCS:src/%.c=$(BUILD)/pic/%.o)
 SIM_OBJS   := $(SIM_SRCS:src/%.c=$(BUILD)/obj/%.o)
+SCRIPT_OBJS := $(SCRIPT_SRCS:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJS   := $(CLI_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TEST_OBJS  := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/obj/tests/%.o)
 TEST_BINS  := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -148,7 +150,7 @@ $(HOSTL_PICS): $(BUILD)/pic/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -fPIC $(CFLAGS) $(HOST_CPPFLAGS) -MMD -MP -c -o $@ $<
 
-$(HOSTL_OBJS) $(SIM_OBJS) $(CLI_OBJS): $(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP)
+$(HOSTL_OBJS) $(SIM_OBJS) $(SCRIPT_OBJS) $(CLI_OBJS): $(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(CFLAGS) $(HOST_CPPFLAGS) -MMD -MP -c -o $@ $<
 
@@ -168,11 +170,11 @@ $(BUILD)/libtcpsm.so: $(LIB_SO)
 	ln -sf $(SOREAL) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
-$(PROGRAM): $(SIM_OBJS) $(CLI_OBJS) $(LIB_A)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIM_OBJS) $(CLI_OBJS) $(LIB_A) $(PCAP_LIBS)
+$(PROGRAM): $(SIM_OBJS) $(SCRIPT_OBJS) $(CLI_OBJS) $(LIB_A)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SIM_OBJS) $(SCRIPT_OBJS) $(CLI_OBJS) $(LIB_A) $(PCAP_LIBS)
 
 # Tests link the core and sim objects directly (not cli's main).
-$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(CORE_OBJS) $(HOSTL_OBJS) $(SIM_OBJS)
+$(TEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(CORE_OBJS) $(HOSTL_OBJS) $(SIM_OBJS) $(SCRIPT_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(SODIUM_LIBS) $(PCAP_LIBS)
 

@@ -19,6 +19,9 @@ void cli_usage(FILE *out);
 /* `tcpsm demo ARGS...`: argv holds the arguments after the verb. */
 int demo_main(int argc, char **argv);
 
+/* `tcpsm run ARGS...`: packetdrill scripts (run.c). */
+int run_main(int argc, char **argv);
+
 /* The name and one-line description of scenario i, or NULL past the end. */
 const char *demo_scenario_name(unsigned i);
 const char *demo_scenario_about(unsigned i);

@@ -28,6 +28,7 @@ void cli_usage(FILE *out)
             "\n"
             "usage:\n"
             "  tcpsm demo [--scenario NAME] [--delay MS] [--msl SECONDS] [--pcap FILE] [--list]\n"
+            "  tcpsm run [-v] [--profile rfc|freebsd|linux] [-D NAME[=VALUE]] [--coverage] FILE...\n"
             "  tcpsm dot\n"
             "  tcpsm help | --help | -h\n"
             "  tcpsm --version\n"
@@ -36,6 +37,8 @@ void cli_usage(FILE *out)
             "  demo     two endpoints on an in-memory network with a virtual clock;\n"
             "           prints every packet, state change and user call as a\n"
             "           sequence diagram\n"
+            "  run      run packetdrill scripts against tcpsm on a virtual clock\n"
+            "           (tests/scripts; see README)\n"
             "  dot      print the state diagram of spec/transitions.def as Graphviz\n"
             "           dot (e.g. tcpsm dot | dot -Tsvg > states.svg)\n"
             "  help     print this help\n"
@@ -154,6 +157,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(verb, "demo") == 0)
         return demo_main(argc - 2, argv + 2);
+    if (strcmp(verb, "run") == 0)
+        return run_main(argc - 2, argv + 2);
     if (strcmp(verb, "dot") == 0) {
         if (argc == 2)
             return dot();
