@@ -85,9 +85,36 @@ for src in tests/unit/test_*.c; do
 done
 suite_line unit "$upass" "$ufail" "$nbin test files"
 
+# --- scripts: tests/scripts/*/*.pkt through `tcpsm run`, one test each -----
+# The runner prints PASS/FAIL per file, then "N passed, N failed" and the
+# coverage line; a runner that dies without its summary is one failure.
+slog="$LOGDIR/scripts.log"
+if $MAKE -s --no-print-directory all >"$slog" 2>&1; then
+    t0=$(date +%s%N)
+    timeout "$TEST_TIMEOUT" build/tcpsm run --coverage tests/scripts/*/*.pkt >"$slog" 2>&1
+    rc=$?
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    sp=$(grep -c '^PASS ' "$slog")
+    sf=$(grep -c '^FAIL ' "$slog")
+    if [ "$rc" -ne 0 ] && [ "$sf" -eq 0 ]; then
+        sf=1
+        echo "scripts: tcpsm run exited with status $rc without a failed script" >>"$slog"
+    fi
+    if [ "$sf" -ne 0 ]; then
+        grep -v '^PASS ' "$slog"
+        failures+=("scripts")
+    fi
+    cov=$(sed -n 's/^coverage: //p' "$slog")
+    suite_line scripts "$sp" "$sf" "${cov:+$cov; }${ms} ms"
+else
+    cat "$slog"
+    failures+=("scripts (build)")
+    suite_line scripts 0 1
+fi
+
 # --- check scripts: one test each ------------------------------------------
 for check in requirements:check_requirements contracts:check_contracts readme:readme_example \
-             demo:demo_check pcap:pcap_check install:install_check; do
+             demo:demo_check pcap:pcap_check install:install_check run:run_check; do
     label=${check%%:*}
     script=tests/${check#*:}.sh
     if timeout "$TEST_TIMEOUT" bash "$script"; then

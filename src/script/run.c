@@ -838,14 +838,26 @@ static int new_fd(struct run *u)
 }
 
 /* The errno of a failed connection, from the engine's error. */
-static const char *conn_errno(const struct tcpsm_conn *c)
+static const char *err_errno(unsigned err)
 {
-    switch (c->error) {
+    switch (err) {
     case TCPSM_ERR_REFUSED: return "ECONNREFUSED";
     case TCPSM_ERR_RESET: return "ECONNRESET";
     case TCPSM_ERR_USER_TIMEOUT: case TCPSM_ERR_TIMED_OUT: return "ETIMEDOUT";
     default: return "ECONNRESET";
     }
+}
+
+static const char *conn_errno(const struct tcpsm_conn *c)
+{
+    return err_errno(c->error);
+}
+
+/* The errno of a connect() that failed: a reset in SYN-SENT is what the
+ * socket API calls "connection refused". */
+static const char *connect_errno(const struct tcpsm_conn *c)
+{
+    return c->error == TCPSM_ERR_RESET ? "ECONNREFUSED" : conn_errno(c);
 }
 
 /* One attempt of a call that may block; true when it completed, with
@@ -885,7 +897,7 @@ static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char
             return false;
         if (c->state == TCPSM_CLOSED) {
             *ret = -1;
-            *err = conn_errno(c);
+            *err = connect_errno(c);
             k->connecting = false;
             return true;
         }
@@ -916,8 +928,10 @@ static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char
         }
         if (r == TCPSM_OK && c->state != TCPSM_CLOSED)
             return false;
-        *ret = -1;
-        *err = c->error != TCPSM_OK ? conn_errno(c) : "ENOTCONN";
+        *ret = -1;                      /* a reset or a timeout, reported once */
+        *err = r == TCPSM_ERR_RESET || r == TCPSM_ERR_REFUSED || r == TCPSM_ERR_USER_TIMEOUT
+                       || r == TCPSM_ERR_TIMED_OUT
+                   ? err_errno(r) : "ENOTCONN";
         return true;
     }
     case PC_WRITE: {
@@ -940,7 +954,9 @@ static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char
                 if (pc->done > 0)
                     break;
                 *ret = -1;
-                *err = r == TCPSM_ERR_RESET || c->error == TCPSM_ERR_RESET ? "ECONNRESET" : "EPIPE";
+                *err = r == TCPSM_ERR_RESET || r == TCPSM_ERR_REFUSED || r == TCPSM_ERR_USER_TIMEOUT
+                               || r == TCPSM_ERR_TIMED_OUT
+                           ? err_errno(r) : "EPIPE";
                 return true;
             }
             pc->done += acc;
@@ -1124,7 +1140,7 @@ static void do_getsockopt(struct run *u, const struct sevent *e, int fd)
     if (opt_is(u, name, "SO_ERROR")) {
         if (k->connecting && c != NULL && c->state == TCPSM_CLOSED) {
             k->connecting = false;      /* a non-blocking connect that failed */
-            k->so_error = errno_index(conn_errno(c));
+            k->so_error = errno_index(connect_errno(c));
         }
         if (k->so_error) {
             int64_t n;
@@ -1268,7 +1284,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
             else if (k->connecting) {
                 k->connecting = false;
                 check_result(u, e, c != NULL && c->state == TCPSM_CLOSED ? -1 : 0,
-                             c != NULL && c->state == TCPSM_CLOSED ? conn_errno(c) : NULL);
+                             c != NULL && c->state == TCPSM_CLOSED ? connect_errno(c) : NULL);
             } else
                 check_result(u, e, -1, "EISCONN");
             return;
@@ -1403,8 +1419,21 @@ static bool tcpi_value(struct run *u, const char *name, size_t n, int64_t *v)
     static const int lx[] = {   /* enum tcpsm_state -> Linux TCP_* */
         7, 10, 2, 3, 1, 4, 5, 8, 11, 9, 6,
     };
-    if (c == NULL || tcpsm_status(c, &st) != TCPSM_OK)
+    unsigned k;
+    enum tcpsm_err err;
+    if (c == NULL)
         return false;
+    err = tcpsm_status(c, &st);         /* RFC 9293 3.10.6 STATUS: its row, taken */
+    for (k = 0; k < tcpsm_nrows && k < sizeof u->r->rows; k++)
+        if (tcpsm_rows[k].from == c->state && tcpsm_rows[k].event == TCPSM_EV_STATUS)
+            u->r->rows[k] = true;
+    if (err != TCPSM_OK) {              /* no connection: only its state is known */
+        if (n == 10 && memcmp(name, "tcpi_state", 10) == 0) {
+            *v = lx[TCPSM_CLOSED];
+            return true;
+        }
+        return false;
+    }
     mss = st.snd_mss ? st.snd_mss : 1u;
 #define IS(s) (n == strlen(s) && memcmp(name, s, n) == 0)
     if (IS("tcpi_state"))
