@@ -922,7 +922,8 @@ static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char
             *ret = got;
             return true;
         }
-        if (r == TCPSM_ERR_CLOSING || (r == TCPSM_OK && c->fin_rcvd && got == 0)) {
+        if (r == TCPSM_ERR_CLOSING || r == TCPSM_ERR_NOT_EXIST
+            || (r == TCPSM_OK && c->fin_rcvd && got == 0)) {
             *ret = 0;                   /* end of file */
             return true;
         }
@@ -1202,8 +1203,8 @@ static void do_close(struct run *u, const struct sevent *e, int fd)
     } else if (k->kind == SK_CONN) {
         if (k->linger_on && k->linger == 0)
             tcpsm_host_abort(&u->h, u->now, k->handle);     /* RFC 9293 3.10.5 */
-        else if (!k->shut_wr)
-            tcpsm_host_close(&u->h, u->now, k->handle);
+        else
+            tcpsm_host_close(&u->h, u->now, k->handle);     /* 3.10.4 */
         note_rows(u);
         tcpsm_host_release(&u->h, u->now, k->handle);
     }
@@ -1212,6 +1213,23 @@ static void do_close(struct run *u, const struct sevent *e, int fd)
     if (u->focus == fd)
         u->focus = -1;
     check_result(u, e, 0, NULL);
+}
+
+/* OPEN on the TCB a socket already has (RFC 9293 3.10.1 "other states":
+ * connection already exists): the engine's row is taken; its answer. */
+static enum tcpsm_err reopen_tcb(struct run *u, int fd, bool active)
+{
+    struct tcpsm_conn *c = &u->slot[u->sk[fd].handle].conn;
+    struct tcpsm_open o;
+    enum tcpsm_err r;
+    memset(&o, 0, sizeof o);
+    o.active = active;
+    o.local = c->local;
+    o.remote = c->remote;
+    o.iss = c->iss;
+    r = tcpsm_open(c, u->now, &o);
+    note_rows(u);
+    return r;
 }
 
 static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t end)
@@ -1251,8 +1269,12 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         struct sock *k = &u->sk[fd];
         if (e->call.nargs > 1 && !eval(u, e, &e->call.arg[1], &backlog))
             return;
-        if (k->kind != SK_NEW) {
-            check_result(u, e, k->kind == SK_LISTEN ? 0 : -1, k->kind == SK_LISTEN ? NULL : "EINVAL");
+        if (k->kind == SK_LISTEN || k->kind == SK_CONN) {
+            bool closed = u->slot[k->handle].conn.state == TCPSM_CLOSED;
+            enum tcpsm_err r = closed ? TCPSM_ERR_EXISTS : reopen_tcb(u, fd, false);
+            /* listen() again on a listener changes only its backlog */
+            check_result(u, e, k->kind == SK_LISTEN && r == TCPSM_ERR_EXISTS ? 0 : -1,
+                         k->kind == SK_LISTEN && r == TCPSM_ERR_EXISTS ? NULL : "EINVAL");
             return;
         }
         memset(&local, 0, sizeof local);
@@ -1278,8 +1300,10 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         struct sock *k = &u->sk[fd];
         struct tcpsm_endpoint local, remote;
         if (k->kind == SK_CONN) {
-            struct tcpsm_conn *c = sock_conn(u, fd);
-            if (k->connecting && c != NULL && (c->state == TCPSM_SYN_SENT || c->state == TCPSM_SYN_RECEIVED))
+            struct tcpsm_conn *c = &u->slot[k->handle].conn;
+            if (c->state != TCPSM_CLOSED)
+                (void)reopen_tcb(u, fd, true);  /* "connection already exists" */
+            if (k->connecting && (c->state == TCPSM_SYN_SENT || c->state == TCPSM_SYN_RECEIVED))
                 check_result(u, e, -1, "EALREADY");
             else if (k->connecting) {
                 k->connecting = false;
@@ -1290,7 +1314,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
             return;
         }
         if (k->kind != SK_NEW) {
-            check_result(u, e, -1, "EOPNOTSUPP");
+            check_result(u, e, -1, "EISCONN");  /* a listening socket */
             return;
         }
         memset(&local, 0, sizeof local);
@@ -1320,11 +1344,18 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         struct sock *k = &u->sk[fd];
         if (len < 0)
             return;
-        if (k->kind != SK_CONN) {
-            check_result(u, e, -1, k->kind == SK_LISTEN ? "ENOTCONN" : "EPIPE");
+        if (k->kind == SK_LISTEN) {
+            /* RFC 9293 3.10.2 LISTEN with the foreign socket unspecified:
+             * an error (the socket API: ENOTCONN) */
+            uint32_t acc = 0;
+            enum tcpsm_err r = tcpsm_send(&u->slot[k->handle].conn, u->now, (const uint8_t *)"",
+                                          1, TCPSM_SEND_PUSH, &acc);
+            note_rows(u);
+            drain(u);
+            check_result(u, e, r == TCPSM_OK ? 1 : -1, r == TCPSM_OK ? NULL : "ENOTCONN");
             return;
         }
-        if (k->shut_wr) {
+        if (k->kind != SK_CONN) {
             check_result(u, e, -1, "EPIPE");
             return;
         }
@@ -1342,6 +1373,16 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         struct sock *k = &u->sk[fd];
         if (len < 0)
             return;
+        if (k->kind == SK_LISTEN) {
+            /* RFC 9293 3.10.3 LISTEN: the RECEIVE would wait for the
+             * connection; the socket API answers ENOTCONN at once */
+            uint8_t one;
+            uint32_t got = 0;
+            (void)tcpsm_receive(&u->slot[k->handle].conn, u->now, &one, 1, &got, NULL);
+            note_rows(u);
+            check_result(u, e, -1, "ENOTCONN");
+            return;
+        }
         if (k->kind != SK_CONN) {
             check_result(u, e, -1, "ENOTCONN");
             return;
@@ -1369,10 +1410,17 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         }
         if (opt_is(u, how, "SHUT_RD") || opt_is(u, how, "SHUT_RDWR"))
             k->shut_rd = true;
-        if ((opt_is(u, how, "SHUT_WR") || opt_is(u, how, "SHUT_RDWR")) && !k->shut_wr) {
-            k->shut_wr = true;
-            tcpsm_host_close(&u->h, u->now, k->handle);     /* RFC 9293 3.10.4: our FIN */
+        if (opt_is(u, how, "SHUT_WR") || opt_is(u, how, "SHUT_RDWR")) {
+            /* RFC 9293 3.10.4 CLOSE: our FIN; again: "connection closing",
+             * which the socket API takes as done */
+            enum tcpsm_err r = tcpsm_host_close(&u->h, u->now, k->handle);
             note_rows(u);
+            k->shut_wr = true;
+            if (r != TCPSM_OK && r != TCPSM_ERR_CLOSING) {
+                check_result(u, e, -1, "ENOTCONN");
+                drain(u);
+                return;
+            }
         }
         check_result(u, e, 0, NULL);
         drain(u);
