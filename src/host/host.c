@@ -106,6 +106,7 @@ static struct tcpsm_host_slot *take_slot(struct tcpsm_host *h, uint32_t *index)
         s->parent = 0;
         s->backlog = 0;
         s->pending = 0;
+        s->peer_sack_ok = false;
         s->born = ++h->births;
         *index = i;
         return s;
@@ -431,6 +432,7 @@ static enum tcpsm_err spawn(struct tcpsm_host *h, uint64_t now, uint32_t l,
     s->use = TCPSM_SLOT_CONN;
     s->queued = true;
     s->parent = l;
+    s->peer_sack_ok = seg->opt.sack_permitted;
     ls->pending++;
     return TCPSM_OK;
 }
@@ -590,14 +592,42 @@ enum tcpsm_err tcpsm_host_input_segment(struct tcpsm_host *h, uint64_t now,
     return tcpsm_input(&h->closed, now, &seg, payload);
 }
 
-/* Serialise the segment seg (its text in scratch) into buf. */
-static enum tcpsm_err emit(struct tcpsm_host *h, const struct tcpsm_segment *seg,
-                           struct tcpsm_addr *src, struct tcpsm_addr *dst,
-                           uint8_t *buf, size_t cap, size_t *len)
+void tcpsm_host_set_syn_options(struct tcpsm_host *h, unsigned style)
 {
-    enum tcpsm_err e = tcpsm_wire_write(seg, h->scratch, buf, cap, len);
+    if (h != NULL && style <= TCPSM_SYN_OPTS_NOP_SACK)
+        h->syn_opts = (uint8_t)style;
+}
+
+/* Serialise the segment seg (its text in scratch) into buf; a SYN of
+ * connection s (NULL: the host's CLOSED TCB) in the host's option style. */
+static enum tcpsm_err emit(struct tcpsm_host *h, const struct tcpsm_host_slot *s,
+                           struct tcpsm_segment *seg, struct tcpsm_addr *src,
+                           struct tcpsm_addr *dst, uint8_t *buf, size_t cap, size_t *len)
+{
+    enum tcpsm_err e;
+    bool sack = h->syn_opts != TCPSM_SYN_OPTS_MSS && s != NULL && (seg->flags & TCPSM_SYN)
+                && seg->opt.has_mss && !seg->opt.sack_permitted
+                && (!(seg->flags & TCPSM_ACK) || s->peer_sack_ok);
+    if (sack)
+        seg->opt.sack_permitted = true;         /* RFC 2018 2: in the SYN only */
+    e = tcpsm_wire_write(seg, h->scratch, buf, cap, len);
     if (e != TCPSM_OK)
         return e;
+    /* the writer lays out mss,sackOK,eol,eol (8 bytes); Linux's layout is
+     * nop,nop,sackOK after the MSS in the same 8 bytes */
+    if (sack && h->syn_opts == TCPSM_SYN_OPTS_NOP_SACK && *len >= 28 && buf[12] >> 4 == 7
+        && buf[20] == 2 && buf[24] == 4 && buf[25] == 2) {
+        uint16_t ck;
+        buf[24] = 1;
+        buf[25] = 1;
+        buf[26] = 4;
+        buf[27] = 2;
+        buf[16] = 0;
+        buf[17] = 0;
+        ck = tcpsm_wire_checksum(&seg->src, &seg->dst, buf, *len);
+        buf[16] = (uint8_t)(ck >> 8);
+        buf[17] = (uint8_t)ck;
+    }
     *src = seg->src;
     *dst = seg->dst;
     h->stats.seg_out++;
@@ -616,7 +646,7 @@ enum tcpsm_err tcpsm_host_output_segment(struct tcpsm_host *h, uint64_t now,
     room = (uint32_t)(cap - TCPSM_HDR_MAX < TCPSM_HOST_SCRATCH ? cap - TCPSM_HDR_MAX
                                                             : TCPSM_HOST_SCRATCH);
     if (tcpsm_output(&h->closed, now, &seg, h->scratch, room) == TCPSM_OK)
-        return emit(h, &seg, src, dst, buf, cap, len);
+        return emit(h, NULL, &seg, src, dst, buf, cap, len);
     for (uint32_t n = 0; n < h->nslot; n++) {
         uint32_t i = (h->next_out + n) % h->nslot;
         struct tcpsm_host_slot *s = &h->slot[i];
@@ -625,7 +655,7 @@ enum tcpsm_err tcpsm_host_output_segment(struct tcpsm_host *h, uint64_t now,
         if (tcpsm_output(&s->conn, now, &seg, h->scratch, room) == TCPSM_OK) {
             h->next_out = (i + 1u) % h->nslot;
             reap(h, i);
-            return emit(h, &seg, src, dst, buf, cap, len);
+            return emit(h, s, &seg, src, dst, buf, cap, len);
         }
         reap(h, i);
     }

@@ -46,6 +46,7 @@ struct tcpsm_host_slot {
     uint32_t backlog;         /* listener: most connections queued at once */
     uint32_t pending;         /* listener: connections queued now */
     uint64_t born;            /* order of creation (accept hands out the oldest) */
+    bool peer_sack_ok;        /* the SYN that made it offered SACK-permitted (RFC 2018) */
 };
 
 /* What the host did with the segments and calls it was given. */
@@ -82,6 +83,7 @@ struct tcpsm_host {
     uint64_t challenge_since;         /* start of the current second */
     struct tcpsm_host_stats stats;
     bool tw_reopen;                   /* MAY-2: a new SYN may reopen from TIME-WAIT */
+    uint8_t syn_opts;                 /* enum tcpsm_syn_opts */
     uint8_t scratch[TCPSM_HOST_SCRATCH];   /* the text of the segment being written */
 };
 
@@ -204,6 +206,22 @@ void tcpsm_host_set_challenge_limit(struct tcpsm_host *h, uint32_t per_second);
  * (the new connection is reset or times out), TIME-WAIT goes on as if it
  * had never come. */
 void tcpsm_host_set_time_wait_reopen(struct tcpsm_host *h, bool on);
+
+/* The options of the SYNs the host's connections send.  The engine puts
+ * the MSS option in every SYN (RFC 9293 3.7.1); these styles add RFC
+ * 2018's SACK-permitted, laid out as kernels lay it out, for peers (and
+ * test scripts) that expect it.  SACK-permitted goes in a SYN, and in a
+ * SYN,ACK only when the peer's SYN offered it.  The connection still
+ * neither sends SACK blocks nor uses those it receives: RFC 2018 makes
+ * both optional (the receiver MAY send them; the sender's retransmission
+ * does not depend on them). */
+enum tcpsm_syn_opts {
+    TCPSM_SYN_OPTS_MSS = 0,         /* <mss N> (the default) */
+    TCPSM_SYN_OPTS_SACK_EOL,        /* <mss N,sackOK,eol,eol>: FreeBSD's layout */
+    TCPSM_SYN_OPTS_NOP_SACK         /* <mss N,nop,nop,sackOK>: Linux's, without timestamps
+                                       or window scaling */
+};
+void tcpsm_host_set_syn_options(struct tcpsm_host *h, unsigned style);
 
 /* Slots in use (listeners and connections, TIME-WAIT included). */
 uint32_t tcpsm_host_in_use(const struct tcpsm_host *h);

@@ -1687,6 +1687,10 @@ void script_run(const struct script *s, const struct script_options *o, FILE *ou
         free(u);
         return;
     }
+    /* the SYN options each kernel lays out (RFC 2018 SACK-permitted) */
+    tcpsm_host_set_syn_options(&u->h, o->profile == PROFILE_FREEBSD ? TCPSM_SYN_OPTS_SACK_EOL
+                                      : o->profile == PROFILE_LINUX ? TCPSM_SYN_OPTS_NOP_SACK
+                                                                    : TCPSM_SYN_OPTS_MSS);
     for (i = 0; i < s->nev && !u->failed; i++) {
         const struct sevent *e = &s->ev[i];
         int64_t t = e->tkind == ST_ABS ? e->t_us : e->tkind == ST_REL ? u->base + e->t_us

@@ -651,6 +651,70 @@ static void test_challenge_ack_limit(void **state)
     assert_int_equal(sc->state, TCPSM_CLOSED);
 }
 
+/* The first SYN A sends, as wire bytes: its option bytes. */
+static size_t syn_options(struct side *from, uint8_t *opts)
+{
+    uint8_t buf[2200];
+    struct tcpsm_addr src, dst;
+    size_t n, hl;
+    assert_int_equal(tcpsm_host_output_segment(&from->h, now, &src, &dst, buf, sizeof buf, &n),
+                     TCPSM_OK);
+    assert_int_equal(tcpsm_wire_verify(&src, &dst, buf, n), TCPSM_OK);
+    assert_true(buf[13] & TCPSM_SYN);
+    hl = (size_t)(buf[12] >> 4) * 4u;
+    memcpy(opts, buf + 20, hl - 20);
+    (void)tcpsm_host_input_segment(&B.h, now, &src, &dst, buf, n);
+    return hl - 20;
+}
+
+/* RFC 2018 2 through tcpsm_host_set_syn_options: SACK-permitted in the SYN,
+ * in the SYN,ACK only when the SYN offered it; each style's layout, with a
+ * checksum that verifies. */
+static void test_syn_option_styles(void **state)
+{
+    static const uint8_t mss[] = { 2, 4, 0x05, 0xb4 };
+    static const uint8_t bsd[] = { 2, 4, 0x05, 0xb4, 4, 2, 0, 0 };
+    static const uint8_t lnx[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2 };
+    struct tcpsm_endpoint a = ep(A.ip, 40000), b = ep(B.ip, 80);
+    uint8_t o[40];
+    uint32_t l, c;
+    (void)state;
+    /* default: the engine's MSS option alone */
+    assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+    assert_int_equal(syn_options(&A, o), sizeof mss);
+    assert_memory_equal(o, mss, sizeof mss);
+    /* FreeBSD's layout in a SYN; a listener with the same style answers in kind */
+    setup(NULL);
+    tcpsm_host_set_syn_options(&A.h, TCPSM_SYN_OPTS_SACK_EOL);
+    tcpsm_host_set_syn_options(&B.h, TCPSM_SYN_OPTS_SACK_EOL);
+    assert_int_equal(tcpsm_host_listen(&B.h, now, &b, NULL, 1, &l), TCPSM_OK);
+    assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+    assert_int_equal(syn_options(&A, o), sizeof bsd);
+    assert_memory_equal(o, bsd, sizeof bsd);
+    assert_int_equal(syn_options(&B, o), sizeof bsd);               /* the SYN,ACK */
+    assert_memory_equal(o, bsd, sizeof bsd);
+    /* Linux's layout; a SYN without SACK-permitted gets none back */
+    setup(NULL);
+    tcpsm_host_set_syn_options(&A.h, TCPSM_SYN_OPTS_NOP_SACK);
+    tcpsm_host_set_syn_options(&B.h, TCPSM_SYN_OPTS_NOP_SACK);
+    assert_int_equal(tcpsm_host_listen(&B.h, now, &b, NULL, 1, &l), TCPSM_OK);
+    assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+    assert_int_equal(syn_options(&A, o), sizeof lnx);
+    assert_memory_equal(o, lnx, sizeof lnx);
+    assert_int_equal(syn_options(&B, o), sizeof lnx);
+    assert_memory_equal(o, lnx, sizeof lnx);
+    setup(NULL);
+    tcpsm_host_set_syn_options(&B.h, TCPSM_SYN_OPTS_NOP_SACK);
+    assert_int_equal(tcpsm_host_listen(&B.h, now, &b, NULL, 1, &l), TCPSM_OK);
+    assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+    assert_int_equal(syn_options(&A, o), sizeof mss);               /* A offers no SACK */
+    assert_int_equal(syn_options(&B, o), sizeof mss);
+    assert_memory_equal(o, mss, sizeof mss);
+    /* an unknown style changes nothing */
+    tcpsm_host_set_syn_options(&B.h, 7);
+    assert_int_equal(B.h.syn_opts, TCPSM_SYN_OPTS_NOP_SACK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -669,6 +733,7 @@ int main(void)
         cmocka_unit_test_setup(test_ip_codec, setup),
         cmocka_unit_test_setup(test_challenge_ack_limit, setup),
         cmocka_unit_test_setup(test_time_wait_reopen_on_new_syn, setup),
+        cmocka_unit_test_setup(test_syn_option_styles, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
