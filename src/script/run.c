@@ -20,9 +20,10 @@
  *   waiting on the clock up to its time plus the tolerance; as packetdrill,
  *   a segment no '>' line asks for shows only as the mismatch of the next
  *   '>' line (or not at all, at the end).
- * - Relative times (+t) count from the previous event's script time, or
- *   from the moment a '*' event happened.  A t1~t2 range and a t1...t2
- *   blocking call's end count from the same base as their start.
+ * - Relative times (+t) count from the previous event's script time (a
+ *   blocking call's start), or from the moment a '*' event happened.  The
+ *   end of a relative event's range (+t1~t2) or blocking call (+t1...t2)
+ *   is relative to the same base, as packetdrill takes it.
  * - A system call on a blocking socket that cannot complete waits (one at
  *   a time, as packetdrill's syscall thread); the script goes on, and the
  *   call's completion time is checked against its end time (t...end) or
@@ -1697,8 +1698,10 @@ void script_run(const struct script *s, const struct script_options *o, FILE *ou
                                                                         : (int64_t)u->now;
         int64_t end = t;
         u->cur = i;
+        /* as packetdrill: the end of a relative event's range or blocking
+         * call is relative too, "+" written or not */
         if (e->range || e->blocking)
-            end = e->end_kind == ST_ABS ? e->end_us : u->base + e->end_us;
+            end = e->end_kind == ST_ABS && e->tkind != ST_REL ? e->end_us : u->base + e->end_us;
         if (end < t) {
             failf(u, e->line, "the end of the time range is before its start");
             break;
