@@ -2,7 +2,8 @@
 # tests/run_check.sh: what `tcpsm run` promises besides passing scripts:
 # a wrong expectation fails (exit 1) naming its line, a syntax error exits
 # 2 with FILE:LINE:COLUMN, many files give one line each and a summary,
-# a run prints the same bytes every time, -D selects #ifdef blocks.  It
+# a run prints the same bytes every time, -D selects #ifdef blocks, every
+# script of tests/scripts starts with the RFC rule it checks.  It
 # prints how long tests/scripts takes (a figure, not a test).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -58,6 +59,13 @@ PKT
 "$T" run -v tests/scripts/*/*.pkt >"$d/a" 2>&1
 "$T" run -v tests/scripts/*/*.pkt >"$d/b" 2>&1
 cmp -s "$d/a" "$d/b" || fail "two runs of the suite differ"
+
+# every script of the suite names its rule: a first line "// RFC NNNN s.e.c ..."
+bad=0
+for f in tests/scripts/*/*.pkt; do
+    head -1 "$f" | grep -Eq '^// RFC [0-9]+ [0-9]+(\.[0-9]+)*' || { echo "run_check: $f: the first line names no RFC section" >&2; bad=1; }
+done
+[ "$bad" -eq 0 ] || fail "scripts without their rule"
 
 # how long the whole suite takes: a figure for the record, not a test
 # (timings on a shared machine are noise)
