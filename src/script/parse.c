@@ -912,6 +912,17 @@ static bool parse_header_option(struct parser *p)
             s->mss = (uint32_t)v;
         else
             s->tolerance_us = (int64_t)v;
+    } else if (strcmp(name, "rfc5961") == 0) {
+        /* tcpsm's own: RFC 5961's three mitigations on or off (off: the
+         * RFC 793 rules of RFC 9293 3.10.7.4 for RST, SYN and ACK) */
+        if (val != NULL && strcmp(val, "on") == 0)
+            s->rfc5961 = 1;
+        else if (val != NULL && strcmp(val, "off") == 0)
+            s->rfc5961 = 0;
+        else {
+            free(opt);
+            return fail_at(p, l, c, "--rfc5961 takes on or off");
+        }
     } else if (strcmp(name, "local_ip") == 0 || strcmp(name, "remote_ip") == 0) {
         if (val == NULL || *val == '\0') {
             bool local = name[0] == 'l';
@@ -1007,6 +1018,7 @@ bool script_parse(struct script *s, const char *path, const char *text, size_t l
     s->path = dup_range(path, strlen(path));
     s->ip_version = 4;
     s->tolerance_us = 4000;
+    s->rfc5961 = -1;
     p.path = path;
     p.buf = dup_range(text, len);
     p.len = len;

@@ -153,6 +153,7 @@ struct sock {
     uint32_t rcvbuf, sndbuf;
     uint16_t maxseg;
     int so_error;               /* an errno name index + 1, 0 = none */
+    struct tcpsm_endpoint local, remote;    /* of its connect() */
 };
 
 struct qpkt {
@@ -861,6 +862,17 @@ static const char *connect_errno(const struct tcpsm_conn *c)
     return c->error == TCPSM_ERR_RESET ? "ECONNREFUSED" : conn_errno(c);
 }
 
+/* The socket reported the connection's error (connect, SO_ERROR): the
+ * engine's copy, reported once to the next user call, is taken too (a
+ * RECEIVE in CLOSED reports it and changes nothing else). */
+static void take_error(struct run *u, struct tcpsm_conn *c)
+{
+    uint8_t one;
+    uint32_t got = 0;
+    if (c->state == TCPSM_CLOSED && c->error != TCPSM_OK)
+        (void)tcpsm_receive(c, u->now, &one, 1, &got, NULL);
+}
+
 /* One attempt of a call that may block; true when it completed, with
  * *ret and *err set. */
 static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char **err)
@@ -900,6 +912,7 @@ static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char
             *ret = -1;
             *err = connect_errno(c);
             k->connecting = false;
+            take_error(u, c);
             return true;
         }
         if (c->state == TCPSM_SYN_SENT || c->state == TCPSM_SYN_RECEIVED)
@@ -1143,6 +1156,7 @@ static void do_getsockopt(struct run *u, const struct sevent *e, int fd)
         if (k->connecting && c != NULL && c->state == TCPSM_CLOSED) {
             k->connecting = false;      /* a non-blocking connect that failed */
             k->so_error = errno_index(connect_errno(c));
+            take_error(u, c);
         }
         if (k->so_error) {
             int64_t n;
@@ -1200,6 +1214,10 @@ static void do_close(struct run *u, const struct sevent *e, int fd)
 {
     struct sock *k = &u->sk[fd];
     if (k->kind == SK_LISTEN) {
+        if (k->linger_on && k->linger == 0) {
+            (void)tcpsm_abort(&u->slot[k->handle].conn, u->now);    /* 3.10.5 LISTEN */
+            note_rows(u);
+        }
         tcpsm_host_release(&u->h, u->now, k->handle);
     } else if (k->kind == SK_CONN) {
         if (k->linger_on && k->linger == 0)
@@ -1290,6 +1308,9 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         note_rows(u);
         k->kind = SK_LISTEN;
         u->active = false;
+        u->focus = fd;
+        u->focus_set = true;
+        u->focus_handle = k->handle;
         check_result(u, e, 0, NULL);
     } else if (strcmp(n, "accept") == 0) {
         if (u->sk[fd].kind != SK_LISTEN) {
@@ -1308,8 +1329,29 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
                 check_result(u, e, -1, "EALREADY");
             else if (k->connecting) {
                 k->connecting = false;
-                check_result(u, e, c != NULL && c->state == TCPSM_CLOSED ? -1 : 0,
-                             c != NULL && c->state == TCPSM_CLOSED ? connect_errno(c) : NULL);
+                bool failed = c->state == TCPSM_CLOSED;
+                const char *why = failed ? connect_errno(c) : NULL;
+                if (failed)
+                    take_error(u, c);
+                check_result(u, e, failed ? -1 : 0, why);
+            } else if (c->state == TCPSM_CLOSED) {
+                /* RFC 9293 3.10.1 CLOSED: OPEN makes a new connection (its
+                 * ISS by RFC 6528, as the host's) */
+                struct tcpsm_open o;
+                memset(&o, 0, sizeof o);
+                o.active = true;
+                o.local = k->local;
+                o.remote = k->remote;
+                o.iss = tcpsm_isn(u->h.key, &o.local, &o.remote, u->now);
+                take_error(u, c);
+                if (tcpsm_open(c, u->now, &o) != TCPSM_OK) {
+                    check_result(u, e, -1, "EISCONN");
+                    return;
+                }
+                note_rows(u);
+                k->connecting = true;
+                drain(u);
+                start_call(u, e, ev, PC_CONNECT, fd, 0, end);
             } else
                 check_result(u, e, -1, "EISCONN");
             return;
@@ -1332,6 +1374,8 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         note_rows(u);
         k->kind = SK_CONN;
         k->connecting = true;
+        k->local = local;
+        k->remote = remote;
         u->active = true;
         u->aport = local.port;
         u->iss_known = false;
@@ -1659,6 +1703,11 @@ void script_run(const struct script *s, const struct script_options *o, FILE *ou
     u->next_eport = EPHEMERAL_PORT;
     script_profile_config(o->profile, &u->cfg, &u->rcvbuf, &u->sndbuf);
     u->cfg.mss = s->mss ? (uint16_t)s->mss : (s->ip_version == 6 ? 1440 : 1460);
+    if (s->rfc5961 >= 0) {
+        u->cfg.rfc5961_rst = s->rfc5961 != 0;
+        u->cfg.rfc5961_syn = s->rfc5961 != 0;
+        u->cfg.rfc5961_ack = s->rfc5961 != 0;
+    }
     if (!parse_addr(s->local_ip ? s->local_ip : (s->ip_version == 6 ? "fd3d:fa7b:d17d::1" : "192.168.0.1"),
                     s->ip_version, &u->lip)
         || !parse_addr(s->remote_ip ? s->remote_ip

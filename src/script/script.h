@@ -108,6 +108,7 @@ struct script {
     int64_t tolerance_us;
     char *local_ip, *remote_ip; /* as written, or NULL for the defaults */
     uint32_t mss;               /* 0 = the profile's */
+    int rfc5961;                /* --rfc5961=on|off (tcpsm's own option); -1 = the profile's */
     char *unknown[16];          /* --name=value options not known here */
     unsigned nunknown;
 };
