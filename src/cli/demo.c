@@ -389,24 +389,30 @@ static void dashes(char *buf, size_t cap, int n)
         add(buf, cap, "-");
 }
 
-/* What a segment from side i is besides what its header says: a data
- * retransmission (text below the highest sequence number sent), a probe
- * <SEQ=SND.NXT-1><CTL=ACK> (zero-window while the peer's last window was
- * 0, keep-alive otherwise), or a duplicate ACK (RFC 5681 2: no data, the
- * same ACK and window as the last segment, while the peer has sent more).
- * NULL: nothing to say.  Records the segment. */
+/* What a segment from side i is besides what its header says: a
+ * keep-alive probe <SEQ=SND.NXT-1><CTL=ACK> (everything acknowledged), a
+ * zero-window probe (one octet while the peer's last window was 0: new,
+ * or resent), a data retransmission (text below the highest sequence
+ * number sent), or a duplicate ACK (RFC 5681 2: no data, the same ACK and
+ * window as the last segment, while the peer has sent more).  NULL:
+ * nothing to say.  Records the segment. */
 static const char *remark(struct demo *d, unsigned i, const struct tcpsm_segment *s)
 {
     uint32_t end = s->seq + s->len + ((s->flags & TCPSM_SYN) ? 1u : 0u)
                    + ((s->flags & TCPSM_FIN) ? 1u : 0u);
     const char *r = NULL;
+    bool closed, all_acked;
 
     if (i >= 2u)
         return NULL;
+    closed = d->sent_any[1u - i] && d->sent_wnd[1u - i] == 0;
+    all_acked = d->sent_any[1u - i] && d->sent_ack[1u - i] == d->sent_end[i];
     if (d->sent_any[i] && s->flags == TCPSM_ACK && s->len <= 1u
-        && s->seq + 1u == d->sent_end[i])
-        r = d->sent_any[1u - i] && d->sent_wnd[1u - i] == 0 ? "zero-window probe"
-                                                            : "keep-alive probe";
+        && s->seq + 1u == d->sent_end[i] && all_acked)
+        r = closed ? "zero-window probe" : "keep-alive probe";
+    else if (d->sent_any[i] && s->flags == TCPSM_ACK && s->len == 1u && closed
+             && (s->seq == d->sent_end[i] || s->seq + 1u == d->sent_end[i]))
+        r = "zero-window probe";
     else if (d->sent_any[i] && s->len > 0 && (int32_t)(s->seq - d->sent_end[i]) < 0)
         r = "retransmission";
     else if (d->sent_any[i] && s->flags == TCPSM_ACK && s->len == 0

@@ -357,6 +357,7 @@ static void dupack(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
     if (!b->syn_acked || b->snd_una == b->snd_nxt || c->snd_una != b->snd_una
         || seg->len != 0 || (seg->flags & (TCPSM_SYN | TCPSM_FIN | TCPSM_RST)) != 0
         || (seg->flags & TCPSM_ACK) == 0 || seg->ack != b->snd_una || seg->wnd != b->snd_wnd
+        || seg->wnd == 0                /* an answer to a zero-window probe */
         || !(off == 0 || off < wnd) || !open_state(c->state))
         return;
     c->cc.dupacks = sat_inc(c->cc.dupacks);
@@ -378,9 +379,26 @@ static void dupack(struct tcpsm_conn *c, const struct tcpsm_segment *seg,
     }
 }
 
+/* The peer's window is closed (RFC 9293 3.8.6.1): what we send or resend
+ * is a probe, its answers are no duplicate ACKs, and the connection stays
+ * while the peer answers (MUST-37). */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
+static bool probing(const struct tcpsm_conn *c)
+{
+    return c->syn_acked && c->snd_wnd == 0;
+}
+
 /* Contract: conn_impl.h. */
 void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now)
 {
+    if (probing(c)) {
+        /* RFC 9293 3.8.6.1: the probe resent, the backed-off RTO apart
+         * (SHLD-30): no loss, so no congestion response; Karn still */
+        c->cc.timing = false;
+        c->cc.n_probes = sat_inc(c->cc.n_probes);
+        return;
+    }
     if (c->rtx_count <= 1u) {
         c->cc.rtx_first = now;          /* R2 counts from here (RFC 1122 4.2.3.5) */
         /* RFC 5681 (4): the segment was not yet resent by the timer */
@@ -418,6 +436,8 @@ bool tcpsm_cc_give_up(const struct tcpsm_conn *c, uint64_t now)
     uint32_t r2 = r2_time(c);
     if (c->rtx_count == 0)
         return false;
+    if (probing(c))                     /* MUST-37: only R2 of silence ends probing */
+        return r2 != 0 && now >= c->cc.last_rcv && now - c->cc.last_rcv >= r2;
     if (c->cfg.r2_count != 0 && c->rtx_count >= c->cfg.r2_count)
         return true;                    /* R2 in retransmissions */
     return r2 != 0 && now >= c->cc.rtx_first && now - c->cc.rtx_first >= r2;
@@ -430,7 +450,7 @@ uint64_t tcpsm_cc_rtx_deadline(const struct tcpsm_conn *c, uint64_t now)
     uint32_t r2 = r2_time(c);
     /* RFC 1122 4.2.3.5: the timer fires at R2 itself, not one backed-off
      * RTO later */
-    if (r2 != 0 && c->rtx_count != 0) {
+    if (r2 != 0 && c->rtx_count != 0 && !probing(c)) {
         uint64_t end = deadline_after(c->cc.rtx_first, r2);
         if (end > now && end < t)
             t = end;
@@ -484,6 +504,12 @@ void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_
         acked(c, now, before.snd_una, before.syn_acked);
     else
         dupack(c, seg, &before);
+    /* RFC 9293 3.8.6.1: the window opened and the probe, sent beyond the
+     * zero window, is not acknowledged: the peer dropped it; resend it
+     * now rather than at the backed-off RTO */
+    if (before.syn_acked && before.snd_wnd == 0 && c->snd_wnd != 0
+        && c->snd_una == before.snd_una && c->snd_una != c->snd_nxt)
+        c->cc.fast_rtx = true;
     c->cc.last_rcv = now;               /* RFC 1122 4.2.3.6: the peer is alive */
     c->cc.keep_probes = 0;
     /* RFC 1122 4.2.2.4 (MUST-32): tell the user when an urgent pointer
@@ -569,9 +595,15 @@ unsigned tcpsm_cc_timer(struct tcpsm_conn *c, uint64_t now)
             c->cc.t_persist = TCPSM_NEVER;
             return TCPSM_CC_PERSIST_DEAD;
         }
-        c->cc.probe_now = true;         /* MUST-35/36: a zero-window probe */
+        c->cc.probe_now = true;         /* MUST-36: a zero-window probe: tcpsm_output */
+                                        /* sends one octet of new data (3.8.6.1) */
         c->cc.probe_garbage = false;
         c->cc.n_probes = sat_inc(c->cc.n_probes);
+        /* SHLD-30: the retransmission timer resends that octet; its
+         * interval doubles from here, as after a timeout (Karn: until a
+         * new measurement) */
+        c->rto_us = c->rto_us > c->cfg.rto_max_us / 2u ? max32(c->cfg.rto_max_us, c->rto_us)
+                                                       : c->rto_us * 2u;
         /* SHLD-30: the interval doubles, up to the RTO's upper bound */
         c->cc.persist_iv = c->cc.persist_iv > c->cfg.rto_max_us / 2u
                                ? max32(c->cfg.rto_max_us, c->cc.persist_iv)
@@ -615,8 +647,10 @@ void tcpsm_cc_output_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm
     if (sent && (seg->flags & TCPSM_RST) == 0) {
         bool syn = (seg->flags & TCPSM_SYN) != 0;
         bool room = syn || (seg->flags & TCPSM_FIN) != 0 || seg->len > 0;
-        if (syn ? syn_unsent : (room && seg->seq == snd_nxt))
-            cc_sent(c, now, seg->seq);  /* RFC 6298 3: time it; RFC 5681 4.1 */
+        /* RFC 6298 3: time it (RFC 5681 4.1), but not a zero-window probe:
+         * the peer acknowledges it only when its window opens */
+        if (syn ? syn_unsent : (room && seg->seq == snd_nxt && !probing(c)))
+            cc_sent(c, now, seg->seq);
         else if (room)
             cc_resent(c, now);          /* Karn (MUST-18): no measurement */
         if ((seg->flags & TCPSM_ACK) != 0) {

@@ -256,7 +256,7 @@ void tcpsm_cc_before_send(struct tcpsm_conn *c, uint64_t now);
 /*@ requires \valid(c);
     assigns c->cc.rtx_first, c->cc.ssthresh, c->cc.syn_timed_out, c->cc.cwnd, c->cc.recover,
             c->cc.in_recovery, c->cc.rto_recovery, c->cc.fast_rtx, c->cc.dupacks, c->cc.acked_ca,
-            c->cc.timing, c->cc.r1_reached, c->cc.r1_events; */
+            c->cc.timing, c->cc.r1_reached, c->cc.r1_events, c->cc.n_probes; */
 void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now);
 
 /* R2 reached: give the connection up. */
@@ -305,7 +305,7 @@ void tcpsm_cc_arm(struct tcpsm_conn *c, uint64_t now);
 /* Run the due delayed-ACK, zero-window and keep-alive timers; says when
  * the connection must be given up. */
 /*@ requires \valid(c);
-    assigns c->cc;
+    assigns c->cc, c->rto_us;
     ensures \result == TCPSM_CC_NONE || \result == TCPSM_CC_KEEPALIVE_DEAD
             || \result == TCPSM_CC_PERSIST_DEAD; */
 unsigned tcpsm_cc_timer(struct tcpsm_conn *c, uint64_t now);

@@ -98,7 +98,7 @@ static void cc_before_send(struct tcpsm_conn *c, uint64_t now)
 
 /* tcpsm_cc_timer(), and what it keeps (as cc_before_send_frame). */
 /*@ requires \valid(c);
-    assigns c->cc;
+    assigns c->cc, c->rto_us;
     ensures snd: snd_kept{Pre, Post}(c);
     ensures rcv: rcv_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
@@ -113,7 +113,7 @@ static unsigned cc_timer_frame(struct tcpsm_conn *c, uint64_t now)
 }
 
 /*@ requires valid_tcb(c);
-    assigns c->cc;
+    assigns c->cc, c->rto_us;
     ensures valid: valid_tcb(c);
     ensures snd: snd_kept{Pre, Post}(c);
     ensures ctl: ctl_kept{Pre, Post}(c);
@@ -221,7 +221,10 @@ static void timers_arm(struct tcpsm_conn *c, uint64_t now)
      * evident: see tcpsm_output's SYN case) */
     if (c->t_rtx == TCPSM_NEVER && c->snd_una != c->snd_nxt)
         c->t_rtx = deadline_after(now, c->rto_us);
-    if (c->t_user == TCPSM_NEVER && c->cfg.user_timeout_us != 0)
+    /* not for a zero-window probe: while the peer answers probes the
+     * connection stays (MUST-37); R2 of silence ends it (cc.c) */
+    if (c->t_user == TCPSM_NEVER && c->cfg.user_timeout_us != 0
+        && !(c->syn_acked && c->snd_wnd == 0))
         c->t_user = deadline_after(now, c->cfg.user_timeout_us);
 }
 
@@ -729,10 +732,11 @@ static void probe_kept(const struct tcpsm_conn *c, struct tcpsm_segment *seg, ui
     }
 }
 
-/* A zero-window probe (RFC 9293 3.8.6.1) or a keep-alive (3.8.4):
- * <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, which is outside the peer's
- * window, so the peer answers with an ACK; with MAY-6's garbage octet
- * when asked for. */
+/* A keep-alive (RFC 9293 3.8.4), or a zero-window probe when the caller's
+ * buffer takes no octet: <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, which is
+ * outside the peer's window, so the peer answers with an ACK; with MAY-6's
+ * garbage octet when asked for.  (A zero-window probe otherwise carries
+ * one octet of new data: NEW_PROBE_DATA.) */
 /*@ requires tcb: valid_tcb(c) && !unbound(c);
     requires seg: \valid(seg) && \separated(seg, c, c->sbuf + (0 .. c->scap - 1));
     requires buf: (buf == \null ==> cap == 0) && (buf != \null ==> (\valid(buf + (0 .. cap - 1))
@@ -794,6 +798,7 @@ static bool ack_owed(const struct tcpsm_conn *c)
 #define NEW_FIN 2u
 #define NEW_PROBE 3u
 #define NEW_ACK 4u
+#define NEW_PROBE_DATA 5u
 
 /* Which of steps 4.-6. of tcpsm_output applies, given the unsent bytes
  * and the length new_len allows. */
@@ -802,20 +807,27 @@ static bool ack_owed(const struct tcpsm_conn *c)
     ensures data: \result == NEW_DATA <==> len > 0;
     ensures fin: \result == NEW_FIN
                  <==> (len == 0 && c->fin_queued != 0 && c->fin_sent == 0 && unsent == 0);
+    ensures pdata: \result == NEW_PROBE_DATA
+                   <==> (len == 0 && !(c->fin_queued != 0 && c->fin_sent == 0 && unsent == 0)
+                         && c->cc.probe_now != 0
+                         && unsent > 0 && cap > 0 && c->syn_acked != 0 && c->fin_sent == 0);
     ensures probe: \result == NEW_PROBE
                    <==> (len == 0 && !(c->fin_queued != 0 && c->fin_sent == 0 && unsent == 0)
-                         && c->cc.probe_now != 0);
+                         && c->cc.probe_now != 0
+                         && !(unsent > 0 && cap > 0 && c->syn_acked != 0 && c->fin_sent == 0));
     ensures ack: \result == NEW_ACK
                  <==> (len == 0 && !(c->fin_queued != 0 && c->fin_sent == 0 && unsent == 0)
                        && c->cc.probe_now == 0
                        && ((c->ack_now != 0 && c->cc.ack_delay == 0) || c->cc.wnd_update != 0));
-    ensures range: \result <= NEW_ACK; */
-static unsigned new_kind(const struct tcpsm_conn *c, uint32_t unsent, uint32_t len)
+    ensures range: \result <= NEW_PROBE_DATA; */
+static unsigned new_kind(const struct tcpsm_conn *c, uint32_t unsent, uint32_t len, uint32_t cap)
 {
     if (len > 0)
         return NEW_DATA;
     if (c->fin_queued && !c->fin_sent && unsent == 0)
         return NEW_FIN;
+    if (c->cc.probe_now && unsent > 0 && cap > 0 && c->syn_acked && !c->fin_sent)
+        return NEW_PROBE_DATA;
     if (c->cc.probe_now)
         return NEW_PROBE;
     if (ack_owed(c))
@@ -847,14 +859,17 @@ static enum tcpsm_err out_new(struct tcpsm_conn *c, uint64_t now,
     uint32_t unsent = c->scount - sent;
     uint32_t len = new_len(c, unsent, cap);
 
-    switch (new_kind(c, unsent, len)) {
+    switch (new_kind(c, unsent, len, cap)) {
     case NEW_DATA:                      /* 4. new data within SND.WND (RFC 9293 3.8.6, 3.10.2) */
         out_data(c, now, seg, buf, sent, len, c->fin_queued && len == unsent);
+        return TCPSM_OK;
+    case NEW_PROBE_DATA:                /* RFC 9293 3.8.6.1: a zero-window probe carries */
+        out_data(c, now, seg, buf, sent, 1u, false);    /* one octet of new data */
         return TCPSM_OK;
     case NEW_FIN:                       /* 5. our FIN once every queued byte went out (3.10.4) */
         out_fin(c, now, seg);
         return TCPSM_OK;
-    case NEW_PROBE:                     /* zero-window probe or keep-alive (3.8.6.1, 3.8.4) */
+    case NEW_PROBE:                     /* a keep-alive (3.8.4), or a probe with no data */
         out_probe(c, seg, buf, cap);
         return TCPSM_OK;
     case NEW_ACK:                       /* 6. an ACK still owed, unless it may wait (3.8.6.3),

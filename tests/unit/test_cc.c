@@ -715,8 +715,9 @@ static void test_zero_window_probe_after_rto_with_backoff_forever_while_answered
     (void)state;
     uint64_t t;
     struct fx *f = closed_window(&t);
-    /* SHLD-29: the first probe one RTO (1 s) later; SHLD-30: then 2, 4, 8,
-     * 16, 32 s, then at most 60 s (the RTO's upper bound) apart */
+    /* SHLD-29: the first probe one RTO (1 s) later; SHLD-30: then it is
+     * resent 2, 4, 8, 16, 32 s apart, then at most 60 s (the RTO's upper
+     * bound) apart */
     const uint32_t gap_s[] = { 1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60, 60, 60 };
     for (size_t i = 0; i < sizeof gap_s / sizeof gap_s[0]; i++) {
         t += gap_s[i] * S1;
@@ -724,23 +725,28 @@ static void test_zero_window_probe_after_rto_with_backoff_forever_while_answered
         fx_timer(f, t - 1u);
         expect_none(f);
         fx_timer(f, t);
-        /* MUST-35/36: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data */
-        expect_one(f, TCPSM_ACK, ISS, IRS + 1u);
-        assert_int_equal(f->out[0].len, 0);
+        /* RFC 9293 3.8.6.1 (MUST-36): one octet of new data at SND.NXT,
+         * beyond the window; afterwards that octet is resent */
+        expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+        assert_int_equal(f->out[0].len, 1);
+        expect_our_data(f, 0);
         /* MUST-37: the peer answers, its window still 0: stay open, past
-         * R2 (100 s) and the user timeout (5 min) */
+         * R2 (100 s) and the user timeout (5 min); no duplicate ACKs */
         f->now = t + 10000u;
         expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 0), TCPSM_OK);
         expect_none(f);
     }
     expect_state(f, TCPSM_ESTABLISHED);
     assert_int_equal(fx_st(f).zero_window_probes, 14);
+    assert_int_equal(fx_st(f).fast_retransmits, 0);
     assert_true(t - H_T0 > 300u * S1);  /* 543 s */
-    /* the window opens: the data goes, no more probes */
-    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 1000), TCPSM_OK);
-    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
-    assert_int_equal(f->out[0].len, 100);
-    expect_deadline(f, f->now + S1);    /* the retransmission timer */
+    /* the window opens and the octet is taken: the rest goes, no more probes */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 2u, 0, 1000), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 2u, IRS + 1u);
+    assert_int_equal(f->out[0].len, 99);
+    expect_our_data(f, 1);
+    /* no RTT sample from the probe (it waited on the peer's window) */
+    assert_int_equal(fx_st(f).srtt_us, 0);
 }
 
 static void test_zero_window_probes_unanswered_for_r2_give_up(void **state)
@@ -749,11 +755,12 @@ static void test_zero_window_probes_unanswered_for_r2_give_up(void **state)
     uint64_t t;
     struct fx *f = closed_window(&t);
     uint64_t last = t;
-    /* probes at 1, 3, 7, 15, 31, 63 s, none answered ... */
+    /* the probe at 1 s, resent at 3, 7, 15, 31, 63 s, none answered ... */
     const uint32_t at_s[] = { 1, 3, 7, 15, 31, 63 };
     for (size_t i = 0; i < sizeof at_s / sizeof at_s[0]; i++) {
         fx_timer(f, last + at_s[i] * S1);
-        expect_one(f, TCPSM_ACK, ISS, IRS + 1u);
+        expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+        assert_int_equal(f->out[0].len, 1);
     }
     /* ... the next expiry, at 123 s, is past R2 (100 s) of silence */
     expect_deadline(f, last + 123u * S1);
