@@ -2,12 +2,13 @@
 # tests/run_check.sh: what `tcpsm run` promises besides passing scripts:
 # a wrong expectation fails (exit 1) naming its line, a syntax error exits
 # 2 with FILE:LINE:COLUMN, many files give one line each and a summary,
-# a run prints the same bytes every time, -D selects #ifdef blocks, every
-# script of tests/scripts starts with the RFC rule it checks.  It
+# a run prints the same bytes every time, -D selects #ifdef blocks, the
+# profiles differ as the README's table says, every script of
+# tests/scripts starts with the RFC rule it checks.  It
 # prints how long tests/scripts takes (a figure, not a test).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-T=build/tcpsm
+T=${T:-build/tcpsm}
 fail() { echo "run_check: $*" >&2; exit 1; }
 [ -x "$T" ] || make -s all >/dev/null || fail "build failed"
 d=$(mktemp -d)
@@ -59,6 +60,30 @@ PKT
 "$T" run -v tests/scripts/*/*.pkt >"$d/a" 2>&1
 "$T" run -v tests/scripts/*/*.pkt >"$d/b" 2>&1
 cmp -s "$d/a" "$d/b" || fail "two runs of the suite differ"
+
+# the profiles: FreeBSD's receive buffer rounded to the MSS and SYN
+# options; Linux's SYN options; the RFC's plain MSS option
+cat >"$d/profile.pkt" <<'PKT'
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    setsockopt(3, SOL_SOCKET, SO_RCVBUF, [2048], 4) = 0
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 65535 <mss 1000,sackOK,eol,eol>
+#ifdef FREEBSD
++0    > S. 0:0(0) ack 1 win 3000 <mss 1460,sackOK,eol,eol>
+#endif
+#ifdef LINUX
++0    > S. 0:0(0) ack 1 win 2048 <mss 1460,nop,nop,sackOK>
+#endif
+#ifdef RFC
++0    > S. 0:0(0) ack 1 win 2048 <mss 1460>
+#endif
+PKT
+for p in rfc freebsd linux; do
+    P=$(echo "$p" | tr a-z A-Z)
+    "$T" run --profile "$p" -D "$P" "$d/profile.pkt" >"$d/out" || { cat "$d/out"; fail "profile $p"; }
+done
+"$T" run --profile freebsd -D RFC "$d/profile.pkt" >/dev/null && fail "the freebsd profile offers the rfc window"
 
 # every script of the suite names its rule: a first line "// RFC NNNN s.e.c ..."
 bad=0

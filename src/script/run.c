@@ -182,6 +182,7 @@ struct run {
     uint8_t *bufs;
     struct tcpsm_config cfg;    /* the profile's */
     uint32_t rcvbuf, sndbuf;
+    uint32_t rcvbuf_open;       /* of the socket that listens or connects */
     uint64_t now;
     int64_t base;               /* where relative times count from */
     struct tcpsm_addr lip, rip;
@@ -484,6 +485,26 @@ static void advance_to(struct run *u, uint64_t t)
 
 /* Free slots take the buffer sizes and options of the socket that opens
  * or listens (a listener's connections inherit its). */
+/* The receive buffer a connection gets: the socket's, rounded up to a
+ * multiple of the MSS under the freebsd profile (as FreeBSD's tcp_mss()
+ * does once the MSS is known; a buffer smaller than the MSS stays). */
+static uint32_t rcvbuf_for(const struct run *u, uint32_t rcvbuf, uint32_t mss)
+{
+    uint64_t r;
+    if (u->o->profile != PROFILE_FREEBSD || mss == 0 || rcvbuf < mss)
+        return rcvbuf;
+    r = ((uint64_t)rcvbuf + mss - 1u) / mss * mss;
+    return r > BUF_MAX ? BUF_MAX : (uint32_t)r;
+}
+
+static void set_free_rcap(struct run *u, uint32_t rcap)
+{
+    unsigned i;
+    for (i = 0; i < NSLOT; i++)
+        if (u->slot[i].use == TCPSM_SLOT_FREE)
+            u->slot[i].rcap = rcap;
+}
+
 static void shape_slots(struct run *u, const struct sock *k)
 {
     unsigned i;
@@ -496,6 +517,7 @@ static void shape_slots(struct run *u, const struct sock *k)
     u->h.cfg.mss = k->maxseg ? k->maxseg : u->cfg.mss;
     u->h.cfg.nagle = !k->nodelay;
     u->h.cfg.keepalive = k->keepalive;
+    u->rcvbuf_open = k->rcvbuf;
 }
 
 /* ---- packets into tcpsm ---- */
@@ -594,6 +616,15 @@ static void inject(struct run *u, const struct sevent *e)
     put_opt_bytes(k, b + 20, u->iss_known ? u->iss : 0u);
     ck = tcpsm_wire_checksum(&u->rip, &u->lip, b, n);
     b[16] = (uint8_t)(ck >> 8); b[17] = (uint8_t)ck;
+    if (!u->active && (k->flags & (TCPSM_SYN | TCPSM_ACK)) == TCPSM_SYN) {
+        /* a new connection from a listener: its MSS is known now */
+        uint32_t peer = u->s->ip_version == 6 ? 1220u : 536u;   /* MUST-15 */
+        unsigned j;
+        for (j = 0; j < k->nopt; j++)
+            if (k->opt[j].kind == SOPT_MSS)
+                peer = k->opt[j].v1;
+        set_free_rcap(u, rcvbuf_for(u, u->rcvbuf_open, peer < u->h.cfg.mss ? peer : u->h.cfg.mss));
+    }
     fmt_states(u, st0, sizeof st0);
     err = tcpsm_host_input_segment(&u->h, u->now, &u->rip, &u->lip, b, n);
     note_rows(u);
@@ -1165,7 +1196,7 @@ static void do_getsockopt(struct run *u, const struct sevent *e, int fd)
         }
         k->so_error = 0;
     } else if (opt_is(u, name, "SO_RCVBUF")) {
-        v = k->rcvbuf;
+        v = c != NULL ? c->rcap : k->rcvbuf;    /* the connection's (freebsd: rounded) */
     } else if (opt_is(u, name, "SO_SNDBUF")) {
         v = k->sndbuf;
     } else if (opt_is(u, name, "SO_REUSEADDR")) {
@@ -1367,6 +1398,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         remote.ip = u->rip;
         remote.port = LISTEN_PORT;
         shape_slots(u, k);
+        set_free_rcap(u, rcvbuf_for(u, k->rcvbuf, u->h.cfg.mss));
         if (tcpsm_host_connect(&u->h, u->now, &local, &remote, &k->handle) != TCPSM_OK) {
             check_result(u, e, -1, "ENOBUFS");
             return;
