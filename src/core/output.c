@@ -1003,9 +1003,12 @@ enum tcpsm_err tcpsm_output(struct tcpsm_conn *c, uint64_t now,
     b_nxt = c->snd_nxt;
     b_syn_unsent = c->syn_unsent;
     cc_before_send(c, now);             /* RFC 5681 4.1, 3.8.6.2.2 (cc.c) */
+    //@ assert nxt0: c->snd_nxt == b_nxt;
     e = output_step(c, now, seg, buf, cap);
+    //@ assert nxt1: seq_sub_l(c->snd_nxt, b_nxt) <= (e == TCPSM_OK ? seg->len + 1 : 0);
     /* what went out, for cc.c: RTT timing, Karn, delayed ACK, probes,
      * the window offered, the timers */
     cc_output_done(c, now, seg, e == TCPSM_OK, b_nxt, b_syn_unsent);
+    //@ assert nxt2: seq_sub_l(c->snd_nxt, b_nxt) <= (e == TCPSM_OK ? seg->len + 1 : 0);
     return e;
 }
