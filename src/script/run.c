@@ -169,6 +169,7 @@ struct pending {
     unsigned ev;                /* the event */
     int fd;
     uint32_t want, done;        /* write: bytes asked for, taken so far; read: asked */
+    unsigned send_flags;        /* write: TCPSM_SEND_PUSH, and URGENT for MSG_OOB */
     int64_t end;                /* the time it must return at */
 };
 
@@ -992,7 +993,7 @@ static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char
                 *err = "EPIPE";
                 return true;
             }
-            r = tcpsm_host_send(&u->h, u->now, k->handle, zeros, n, TCPSM_SEND_PUSH, &acc);
+            r = tcpsm_host_send(&u->h, u->now, k->handle, zeros, n, pc->send_flags, &acc);
             note_rows(u);
             if (r == TCPSM_ERR_RESOURCES || (r == TCPSM_OK && acc == 0))
                 break;
@@ -1051,7 +1052,7 @@ static void complete_pending(struct run *u)
 
 /* Start a call that may block: done now, or pending. */
 static void start_call(struct run *u, const struct sevent *e, unsigned ev, int kind, int fd,
-                       uint32_t want, int64_t end)
+                       uint32_t want, int64_t end, unsigned send_flags)
 {
     struct pending pc;
     int64_t ret;
@@ -1062,6 +1063,7 @@ static void start_call(struct run *u, const struct sevent *e, unsigned ev, int k
     pc.fd = fd;
     pc.want = want;
     pc.end = end;
+    pc.send_flags = send_flags;
     if (try_call(u, &pc, &ret, &err)) {
         check_result(u, e, ret, err);
         if (e->blocking && (int64_t)u->now < end - u->s->tolerance_us) {
@@ -1348,7 +1350,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
             check_result(u, e, -1, "EINVAL");
             return;
         }
-        start_call(u, e, ev, PC_ACCEPT, fd, 0, end);
+        start_call(u, e, ev, PC_ACCEPT, fd, 0, end, 0);
     } else if (strcmp(n, "connect") == 0) {
         struct sock *k = &u->sk[fd];
         struct tcpsm_endpoint local, remote;
@@ -1382,7 +1384,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
                 note_rows(u);
                 k->connecting = true;
                 drain(u);
-                start_call(u, e, ev, PC_CONNECT, fd, 0, end);
+                start_call(u, e, ev, PC_CONNECT, fd, 0, end, 0);
             } else
                 check_result(u, e, -1, "EISCONN");
             return;
@@ -1415,7 +1417,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         u->focus_set = true;
         u->focus_handle = u->sk[fd].handle;
         drain(u);
-        start_call(u, e, ev, PC_CONNECT, fd, 0, end);
+        start_call(u, e, ev, PC_CONNECT, fd, 0, end, 0);
     } else if (strcmp(n, "write") == 0 || strcmp(n, "send") == 0) {
         int64_t len = arg_len(u, e, 2);
         struct sock *k = &u->sk[fd];
@@ -1443,7 +1445,21 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
             check_result(u, e, 0, NULL);
             return;
         }
-        start_call(u, e, ev, PC_WRITE, fd, (uint32_t)len, end);
+        {
+            /* send(fd, ..., len, MSG_OOB): the data is urgent (RFC 9293
+             * 3.8.5, MUST-62: SND.UP after its last octet) */
+            unsigned sf = TCPSM_SEND_PUSH;
+            int64_t fl = 0;
+            if (strcmp(n, "send") == 0 && e->call.nargs > 3) {
+                if (!eval(u, e, &e->call.arg[3], &fl))
+                    return;
+                int64_t oob = 0;
+                sym_value(u, "MSG_OOB", 7, &oob);
+                if (fl & oob)
+                    sf |= TCPSM_SEND_URGENT;
+            }
+            start_call(u, e, ev, PC_WRITE, fd, (uint32_t)len, end, sf);
+        }
         drain(u);
     } else if (strcmp(n, "read") == 0 || strcmp(n, "recv") == 0) {
         int64_t len = arg_len(u, e, 2);
@@ -1471,7 +1487,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
             check_result(u, e, 0, NULL);
             return;
         }
-        start_call(u, e, ev, PC_READ, fd, (uint32_t)len, end);
+        start_call(u, e, ev, PC_READ, fd, (uint32_t)len, end, 0);
         drain(u);
     } else if (strcmp(n, "close") == 0) {
         do_close(u, e, fd);
