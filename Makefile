@@ -223,5 +223,6 @@ FORCE:
 # `make prove`, `make prove-cache`, `make prove-cache-rebuild`,
 # `make prove-clean`: Frama-C/WP (proofs/README.md).
 include proofs/wp.mk
+include fuzz/fuzz.mk
 
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/pic/*/*.d $(BUILD)/clang/*/*.d)
