@@ -5,6 +5,8 @@
  * of `make check` runs the corpora and fuzz/regressions this way, under
  * ASan and UBSan; `make fuzz-coverage` does too, with coverage on.
  * Prints "replay: N inputs"; a crash or sanitizer report ends the run.
+ * With FUZZ_ROWS_FILE set, appends the rows of spec/transitions.def the
+ * harness saw taken (fuzz/rows.h), one index a line.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -14,6 +16,9 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* fuzz/rows.h, when the harness includes it */
+extern unsigned char fuzz_rows_seen[256] __attribute__((weak));
 
 static unsigned count;
 
@@ -95,5 +100,14 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         bad |= run_path(argv[i]);
     printf("replay: %u inputs\n", count);
+    if (&fuzz_rows_seen != NULL && getenv("FUZZ_ROWS_FILE") != NULL) {
+        FILE *f = fopen(getenv("FUZZ_ROWS_FILE"), "a");
+        if (f != NULL) {
+            for (unsigned i = 0; i < 256; i++)
+                if (fuzz_rows_seen[i])
+                    fprintf(f, "%u\n", i);
+            fclose(f);
+        }
+    }
     return bad;
 }
