@@ -10,6 +10,7 @@
 #                         a campaign; prints execs/s, coverage and any crash
 #   make fuzz-smoke       each harness FUZZ_SMOKE_TIME seconds (default 20) with
 #                         libFuzzer; fails on a crash (.ci/run)
+#   make fuzz-corpus      regenerate fuzz/corpus (fuzz/gen_*.c, tests/scripts), minimised
 #   make fuzz-coverage    line/branch coverage of src/core reached by the corpora
 #                         (llvm-cov), and the cells of spec/transitions.def
 #
@@ -26,7 +27,7 @@ FUZZ_SMOKE_TIME ?= 20
 FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_DIR       := $(BUILD)/fuzz
 
-.PHONY: fuzz fuzz-libfuzzer fuzz-afl fuzz-replay fuzz-smoke fuzz-coverage fuzz-tools
+.PHONY: fuzz fuzz-libfuzzer fuzz-afl fuzz-replay fuzz-smoke fuzz-coverage fuzz-corpus fuzz-tools
 
 fuzz-tools:
 	@command -v $(FUZZ_CLANG) >/dev/null 2>&1 || { \
@@ -75,3 +76,7 @@ fuzz-smoke: fuzz-libfuzzer
 
 fuzz-coverage: fuzz-tools
 	@bash fuzz/coverage.sh "$(FUZZ_CLANG)" "$(FUZZ_DIR)/coverage"
+
+# Regenerate fuzz/corpus from the generators (fuzz/gen_*.c) and minimise it.
+fuzz-corpus: fuzz-libfuzzer
+	@bash fuzz/gen_corpus.sh $(FUZZ_DIR)/libfuzzer

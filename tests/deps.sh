@@ -2,8 +2,10 @@
 # tests/deps.sh: install what `make check` needs that a C compiler and make
 # do not bring (cmocka for the unit tests; libsodium for test_isn's SipHash
 # cross-check; libpcap and tcpdump for `tcpsm demo --pcap` and its check;
-# Frama-C, Why3, Z3, CVC4 and python3 for `make prove`), then make sure Why3
-# knows Z3 and CVC4.
+# Frama-C, Why3, Z3, CVC4 and python3 for `make prove`; clang, llvm and
+# afl++ for the fuzz harnesses: `make fuzz-libfuzzer`, `make fuzz-afl`,
+# `make fuzz-coverage`, the CI smoke runs), then make sure Why3 knows Z3
+# and CVC4.
 # Debian packages only; installing needs root (as on CI).
 #
 # To add a dependency, add a line to DEPS: the Debian package, then a probe
@@ -21,6 +23,9 @@ frama-c-base    frama-c
 why3            why3
 z3              z3
 cvc4            cvc4
+clang           clang
+llvm            llvm-profdata
+afl++           afl-fuzz
 '
 
 # WP reaches Z3 and CVC4 through Why3, which must have detected them once

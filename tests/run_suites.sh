@@ -112,6 +112,33 @@ else
     suite_line scripts 0 1
 fi
 
+# --- fuzz: fuzz/build.sh with libFuzzer's variables (one test: `make
+# fuzz-libfuzzer`, so the OSS-Fuzz build cannot rot), then every corpus and
+# regression input through each harness (fuzz/replay_main.c, no fuzzing
+# engine, ASan and UBSan; `make fuzz-replay`): one test per harness.
+flog="$LOGDIR/fuzz.log"
+if timeout "$TEST_TIMEOUT" $MAKE -s --no-print-directory fuzz-libfuzzer >"$flog" 2>&1; then
+    echo "fuzz-build: $(tail -1 "$flog")" >"$flog.build"
+else
+    echo "fuzz-build: FAILED" >"$flog.build"; cat "$flog" >>"$flog.build"
+fi
+timeout "$TEST_TIMEOUT" $MAKE -s --no-print-directory fuzz-replay >"$flog" 2>&1
+rc=$?
+cat "$flog.build" "$flog" >"$flog.all" && mv "$flog.all" "$flog"
+fp=$(grep -c -e '^fuzz-replay: .*: [0-9]* inputs$' -e '^fuzz-build: fuzz/build.sh' "$flog")
+ff=$(grep -c -e '^fuzz-replay: .*: FAILED$' -e '^fuzz-build: FAILED' "$flog")
+if [ "$rc" -ne 0 ] && [ "$ff" -eq 0 ]; then
+    ff=1
+    echo "fuzz: make fuzz-replay failed (exit status $rc) without a failed harness" >>"$flog"
+fi
+if [ "$ff" -ne 0 ]; then
+    cat "$flog"
+    failures+=("fuzz")
+else
+    sed 's/^/  /' "$flog"
+fi
+suite_line fuzz "$fp" "$ff" "the libFuzzer build, and corpus and regression replay under ASan and UBSan"
+
 # --- check scripts: one test each ------------------------------------------
 for check in requirements:check_requirements contracts:check_contracts readme:readme_example \
              demo:demo_check pcap:pcap_check install:install_check run:run_check; do
