@@ -42,6 +42,7 @@ afl)
     bin=$dir/afl/$h
     out=$dir/afl-out/$h
     rm -rf "$out"
+    mkdir -p "$dir/afl-out"
     AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
         afl-fuzz -i "$work" -o "$out" -V "$secs" $( [ -f "$dict" ] && echo "-x $dict" ) \
         -- "$bin" >"$dir/$h.afl.log" 2>&1
