@@ -466,7 +466,7 @@ static bool reopens(struct tcpsm_host *h, uint32_t i, const struct tcpsm_segment
 
 /* Connection i reached ESTABLISHED: a TIME-WAIT TCB of the same sockets
  * that it reopened (MAY-2) is done with. */
-static void supersede(struct tcpsm_host *h, uint32_t i)
+static void supersede(struct tcpsm_host *h, uint64_t now, uint32_t i)
 {
     const struct tcpsm_conn *n = &h->slot[i].conn;
     if (n->state < TCPSM_ESTABLISHED || n->state == TCPSM_TIME_WAIT)
@@ -477,8 +477,16 @@ static void supersede(struct tcpsm_host *h, uint32_t i)
         if (j != i && s->use == TCPSM_SLOT_CONN && c->state == TCPSM_TIME_WAIT
             && c->local.port == n->local.port && c->remote.port == n->remote.port
             && tcpsm_addr_eq(&c->local.ip, &n->local.ip)
-            && tcpsm_addr_eq(&c->remote.ip, &n->remote.ip))
+            && tcpsm_addr_eq(&c->remote.ip, &n->remote.ip)) {
+            /* a handle the application still holds stays valid: its TCB
+             * ends (3.10.5 ABORT in TIME-WAIT: deleted, nothing sent) and
+             * the slot is freed when the handle is released */
+            if (!s->released) {
+                (void)tcpsm_abort(&s->conn, now);
+                continue;
+            }
             free_slot(h, j);
+        }
     }
 }
 
@@ -491,10 +499,13 @@ static bool draws_challenge(const struct tcpsm_conn *c, const struct tcpsm_segme
         return false;
     if (seg->flags & TCPSM_RST)
         return c->cfg.rfc5961_rst && seg->seq != c->rcv_nxt;
+    /* a SYN in SYN-RECEIVED of an active OPEN is handled as in the
+     * synchronized states (the core's challenge ACK, RFC 5961 4.2) */
+    if ((seg->flags & TCPSM_SYN) && c->cfg.rfc5961_syn
+        && (synced || (c->state == TCPSM_SYN_RECEIVED && !c->passive)))
+        return true;
     if (!synced)
         return false;
-    if ((seg->flags & TCPSM_SYN) && c->cfg.rfc5961_syn)
-        return true;
     if ((seg->flags & TCPSM_ACK) && c->cfg.rfc5961_ack) {
         uint32_t lo = c->snd_una - c->max_snd_wnd;      /* modulo 2^32 */
         return (uint32_t)(seg->ack - lo) > (uint32_t)(c->snd_nxt - lo);
@@ -537,7 +548,7 @@ static enum tcpsm_err to_conn(struct tcpsm_host *h, uint64_t now, uint32_t i,
     (void)challenge_left(h, now);
     h->challenge_used = h->challenge_used + sent < h->challenge_used ? UINT32_MAX
                                                                      : h->challenge_used + sent;
-    supersede(h, i);
+    supersede(h, now, i);
     reap(h, i);
     return e;
 }
@@ -582,6 +593,8 @@ enum tcpsm_err tcpsm_host_input_segment(struct tcpsm_host *h, uint64_t now,
     if (find_listener(h, &seg, &i)) {
         if ((seg.flags & (TCPSM_SYN | TCPSM_RST | TCPSM_ACK)) == TCPSM_SYN)
             return spawn(h, now, i, &seg, payload, false, 0);
+        if (tcpsm_addr_is_multi(src))
+            return TCPSM_OK;            /* no RST to a broadcast/multicast source */
         /* 3.10.7.2: RST ignored, ACK answered by RST, the rest dropped */
         return tcpsm_input(&h->slot[i].conn, now, &seg, payload);
     }

@@ -295,6 +295,10 @@ static void test_broadcast_and_multicast(void **state)
     assert_int_equal(B.h.stats.syn_bad_source, 1);
     assert_int_equal(inject(h_addr4(239, 1, 2, 3), 5000, B.ip, 81, TCPSM_ACK, 1, 1, 0), TCPSM_OK);
     assert_int_equal(drain(&B, NULL, &out), 0);
+    /* nor through a listener (3.10.7.2 would answer this ACK with a RST;
+     * found by fuzz_host, fuzz/regressions/fuzz_host/rst-to-multicast-source) */
+    assert_int_equal(inject(h_addr4(224, 0, 0, 1), 5000, B.ip, 80, TCPSM_ACK, 1, 1, 0), TCPSM_OK);
+    assert_int_equal(drain(&B, NULL, &out), 0);
     assert_int_equal(tcpsm_host_in_use(&B.h), 1);
     assert_true(tcpsm_addr_is_multi(&(struct tcpsm_addr){ .family = TCPSM_AF_INET6,
                                                           .addr = { 0xFF, 0x02 } }));
@@ -473,6 +477,38 @@ static void test_time_wait_reopen_on_new_syn(void **state)
     assert_true((int32_t)(tcpsm_host_conn(&B.h, s)->iss - snd) > 0);
     assert_int_equal(B.slot[tw].use, TCPSM_SLOT_FREE);
     assert_int_equal(tcpsm_host_in_use(&B.h), 2);       /* listener, new connection */
+
+    /* the application still holds the TIME-WAIT handle: it stays valid
+     * (its TCB ends, CLOSED), and the slot is freed when it is released
+     * (found by fuzz_host, fuzz/regressions/fuzz_host/reopen-frees-held-handle) */
+    setup(NULL);
+    tcpsm_host_set_time_wait_reopen(&B.h, true);
+    {
+        struct tcpsm_endpoint a2 = ep(A.ip, 40002);
+        uint32_t c0, s0;
+        assert_int_equal(tcpsm_host_listen(&B.h, now, &b, NULL, 4, &l), TCPSM_OK);
+        assert_int_equal(tcpsm_host_connect(&A.h, now, &a2, &b, &c0), TCPSM_OK);
+        pump();
+        assert_int_equal(tcpsm_host_accept(&B.h, l, &s0), TCPSM_OK);
+        assert_int_equal(tcpsm_host_close(&B.h, now, s0), TCPSM_OK);
+        pump();
+        assert_int_equal(tcpsm_host_close(&A.h, now, c0), TCPSM_OK);
+        pump();
+        assert_int_equal(tcpsm_host_conn(&B.h, s0)->state, TCPSM_TIME_WAIT);
+        assert_int_equal(tcpsm_host_release(&A.h, now, c0), TCPSM_OK);
+        now += 1000000;
+        assert_int_equal(tcpsm_host_connect(&A.h, now, &a, &b, &c), TCPSM_OK);
+        pump();
+        assert_int_equal(B.h.stats.tw_reopened, 1);
+        assert_int_equal(tcpsm_host_accept(&B.h, l, &s), TCPSM_OK);
+        assert_int_not_equal(s, s0);
+        assert_non_null(tcpsm_host_conn(&B.h, s0));             /* still the application's */
+        assert_int_equal(tcpsm_host_conn(&B.h, s0)->state, TCPSM_CLOSED);
+        assert_int_equal(tcpsm_host_in_use(&B.h), 3);
+        assert_int_equal(tcpsm_host_release(&B.h, now, s0), TCPSM_OK);
+        assert_int_equal(B.slot[s0].use, TCPSM_SLOT_FREE);
+        assert_int_equal(tcpsm_host_in_use(&B.h), 2);
+    }
 }
 
 /* Bad arguments are refused and change nothing. */
@@ -600,6 +636,32 @@ static void test_ip_codec(void **state)
 /* RFC 5961 7: challenge ACKs are limited per host and per second; over the
  * limit the segment is dropped without one; the counters say what
  * happened. */
+/* The limit holds in SYN-RECEIVED of an active OPEN too, where a SYN draws
+ * a challenge ACK as in the synchronized states (RFC 5961 4.2, 7; found by
+ * fuzz_host, fuzz/regressions/fuzz_host/challenge-limit-syn-received). */
+static void test_challenge_limit_in_active_syn_received(void **state)
+{
+    struct tcpsm_endpoint b = ep(B.ip, 80), a = ep(A.ip, 44000);
+    struct tcpsm_segment out;
+    uint32_t c;
+    int acks = 0;
+    (void)state;
+    tcpsm_host_set_challenge_limit(&B.h, 1);
+    assert_int_equal(tcpsm_host_connect(&B.h, now, &b, &a, &c), TCPSM_OK);
+    assert_int_equal(drain(&B, NULL, &out), 1);                     /* our SYN */
+    assert_int_equal(inject(A.ip, 44000, B.ip, 80, TCPSM_SYN, 7000, 0, 0), TCPSM_OK);
+    assert_int_equal(tcpsm_host_conn(&B.h, c)->state, TCPSM_SYN_RECEIVED);
+    assert_int_equal(drain(&B, NULL, &out), 1);                     /* SYN,ACK */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(inject(A.ip, 44000, B.ip, 80, TCPSM_SYN, 7001, 0, 0), TCPSM_OK);
+        acks += drain(&B, NULL, &out);
+    }
+    assert_int_equal(acks, 1);
+    assert_int_equal(B.h.stats.challenge_acks, 1);
+    assert_int_equal(B.h.stats.challenge_limited, 2);
+    assert_int_equal(tcpsm_host_conn(&B.h, c)->state, TCPSM_SYN_RECEIVED);
+}
+
 static void test_challenge_ack_limit(void **state)
 {
     struct tcpsm_endpoint a = ep(A.ip, 44000), b = ep(B.ip, 80);
@@ -734,6 +796,7 @@ int main(void)
         cmocka_unit_test_setup(test_challenge_ack_limit, setup),
         cmocka_unit_test_setup(test_time_wait_reopen_on_new_syn, setup),
         cmocka_unit_test_setup(test_syn_option_styles, setup),
+        cmocka_unit_test_setup(test_challenge_limit_in_active_syn_received, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
