@@ -131,7 +131,7 @@ void tcpsm_cc_reset(struct tcpsm_conn *c)
     c->cc.t_keep = TCPSM_NEVER;
     c->cc.keep_probes = 0;
     c->cc.last_rcv = 0;
-    c->cc.last_probe = 0;
+    c->cc.last_probe = TCPSM_NEVER;
     c->cc.n_probes = 0;
     c->cc.n_keepalives = 0;
     c->cc.adv_valid = false;
@@ -389,6 +389,18 @@ static bool probing(const struct tcpsm_conn *c)
     return c->syn_acked && c->snd_wnd == 0;
 }
 
+/* MUST-37, RFC 1122 4.2.3.5: a probe (zero-window, or keep-alive before
+ * it) has gone unanswered for R2: nothing received since the first probe
+ * after the last segment, for R2.  Time when nothing was asked is not
+ * silence. */
+/*@ requires \valid_read(c);
+    assigns \nothing; */
+static bool unanswered_r2(const struct tcpsm_conn *c, uint64_t now)
+{
+    return c->cfg.r2_us != 0 && c->cc.last_probe != TCPSM_NEVER && now >= c->cc.last_probe
+           && now - c->cc.last_probe >= c->cfg.r2_us;
+}
+
 /* Contract: conn_impl.h. */
 void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now)
 {
@@ -397,6 +409,8 @@ void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now)
          * (SHLD-30): no loss, so no congestion response; Karn still */
         c->cc.timing = false;
         c->cc.n_probes = sat_inc(c->cc.n_probes);
+        if (c->cc.last_probe == TCPSM_NEVER)
+            c->cc.last_probe = now;     /* the first probe not answered yet */
         return;
     }
     if (c->rtx_count <= 1u) {
@@ -437,7 +451,7 @@ bool tcpsm_cc_give_up(const struct tcpsm_conn *c, uint64_t now)
     if (c->rtx_count == 0)
         return false;
     if (probing(c))                     /* MUST-37: only R2 of silence ends probing */
-        return r2 != 0 && now >= c->cc.last_rcv && now - c->cc.last_rcv >= r2;
+        return unanswered_r2(c, now);
     if (c->cfg.r2_count != 0 && c->rtx_count >= c->cfg.r2_count)
         return true;                    /* R2 in retransmissions */
     return r2 != 0 && now >= c->cc.rtx_first && now - c->cc.rtx_first >= r2;
@@ -511,6 +525,7 @@ void tcpsm_cc_input_done(struct tcpsm_conn *c, uint64_t now, const struct tcpsm_
         && c->snd_una == before.snd_una && c->snd_una != c->snd_nxt)
         c->cc.fast_rtx = true;
     c->cc.last_rcv = now;               /* RFC 1122 4.2.3.6: the peer is alive */
+    c->cc.last_probe = TCPSM_NEVER;     /* and has answered every probe */
     c->cc.keep_probes = 0;
     /* RFC 1122 4.2.2.4 (MUST-32): tell the user when an urgent pointer
      * arrives with none pending, or moves on */
@@ -591,10 +606,12 @@ unsigned tcpsm_cc_timer(struct tcpsm_conn *c, uint64_t now)
     } else if (c->cc.t_persist != TCPSM_NEVER && now >= c->cc.t_persist) {
         /* MUST-37: probing goes on while the peer answers; after R2 of
          * silence the connection is given up (RFC 1122 4.2.3.5) */
-        if (c->cfg.r2_us != 0 && now >= c->cc.last_rcv && now - c->cc.last_rcv >= c->cfg.r2_us) {
+        if (unanswered_r2(c, now)) {
             c->cc.t_persist = TCPSM_NEVER;
             return TCPSM_CC_PERSIST_DEAD;
         }
+        if (c->cc.last_probe == TCPSM_NEVER)
+            c->cc.last_probe = now;     /* the first probe not answered yet */
         c->cc.probe_now = true;         /* MUST-36: a zero-window probe: tcpsm_output */
                                         /* sends one octet of new data (3.8.6.1) */
         c->cc.probe_garbage = false;

@@ -256,7 +256,7 @@ void tcpsm_cc_before_send(struct tcpsm_conn *c, uint64_t now);
 /*@ requires \valid(c);
     assigns c->cc.rtx_first, c->cc.ssthresh, c->cc.syn_timed_out, c->cc.cwnd, c->cc.recover,
             c->cc.in_recovery, c->cc.rto_recovery, c->cc.fast_rtx, c->cc.dupacks, c->cc.acked_ca,
-            c->cc.timing, c->cc.r1_reached, c->cc.r1_events, c->cc.n_probes; */
+            c->cc.timing, c->cc.r1_reached, c->cc.r1_events, c->cc.n_probes, c->cc.last_probe; */
 void tcpsm_cc_timeout(struct tcpsm_conn *c, uint64_t now);
 
 /* R2 reached: give the connection up. */

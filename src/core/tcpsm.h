@@ -330,7 +330,8 @@ struct tcpsm_cc {
     uint64_t t_keep;
     uint32_t keep_probes;       /* keep-alive probes unanswered */
     uint64_t last_rcv;          /* time the last segment arrived */
-    uint64_t last_probe;        /* time the last keep-alive probe went */
+    uint64_t last_probe;        /* the last keep-alive probe went; while the peer's window
+                                   is zero: the first probe not answered (NEVER: none) */
     uint32_t n_probes;          /* zero-window probes sent */
     uint32_t n_keepalives;      /* keep-alive probes sent */
     /* Receiver SWS avoidance (RFC 9293 3.8.6.2.2): the right edge offered. */

@@ -770,6 +770,51 @@ static void test_zero_window_probes_unanswered_for_r2_give_up(void **state)
     expect_none(f);
 }
 
+/* MUST-37: time with nothing asked is not silence.  The window closed and
+ * nothing was queued for 300 s (past R2): the first probe goes when data
+ * comes (found by fuzz_pair, fuzz/regressions/fuzz_pair/idle-zero-window). */
+static void test_zero_window_idle_past_r2_then_probe(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 0), TCPSM_OK);
+    f->now += 300u * S1;
+    expect_err(fx_send_n(f, 0, 100, 0, NULL), TCPSM_OK);
+    expect_none(f);
+    fx_timer(f, f->now + S1);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+    assert_int_equal(f->out[0].len, 1);
+    expect_state(f, TCPSM_ESTABLISHED);
+}
+
+/* MUST-37 with an R2 the user set below the probe interval's cap (30 s):
+ * answered probes go on past it (found by fuzz_pair,
+ * fuzz/regressions/fuzz_pair/short-r2-answered-probes). */
+static void test_zero_window_short_r2_answered(void **state)
+{
+    (void)state;
+    uint64_t t;
+    struct fx *f = closed_window(&t);
+    const uint32_t gap_s[] = { 1, 2, 4, 8, 16, 32, 60, 60 };
+    expect_err(tcpsm_set_r2(&f->c, 30u * (uint32_t)S1, 0), TCPSM_OK);
+    for (size_t i = 0; i < sizeof gap_s / sizeof gap_s[0]; i++) {
+        t += gap_s[i] * S1;
+        fx_timer(f, t);
+        expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+        f->now = t + 10000u;
+        expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 0), TCPSM_OK);
+    }
+    expect_state(f, TCPSM_ESTABLISHED);
+    /* unanswered from here: given up 30 s after the first unanswered probe */
+    t += 60u * S1;
+    fx_timer(f, t);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);
+    t += 60u * S1;
+    fx_timer(f, t);
+    expect_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_TIMEOUT_USER);
+    expect_state(f, TCPSM_CLOSED);
+}
+
 int main(void)
 {
     *h_keep_policy() = true;            /* the defaults: delayed ACK and Nagle on */
@@ -800,6 +845,8 @@ int main(void)
         cmocka_unit_test(test_data_held_by_sws_avoidance_goes_after_the_override_timeout),
         cmocka_unit_test(test_zero_window_probe_after_rto_with_backoff_forever_while_answered),
         cmocka_unit_test(test_zero_window_probes_unanswered_for_r2_give_up),
+        cmocka_unit_test(test_zero_window_idle_past_r2_then_probe),
+        cmocka_unit_test(test_zero_window_short_r2_answered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
