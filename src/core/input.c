@@ -318,7 +318,11 @@ static void ack_advance(struct tcpsm_conn *c, uint64_t now, uint32_t ack)
         c->rtx_pending = false;
     } else {                            /* RFC 6298 5.3: restart on new ACK */
         c->t_rtx = deadline_after(now, c->rto_us);
-        if (c->cfg.user_timeout_us != 0)
+        /* the USER TIMEOUT too (3.10.8), but not while the peer's window
+         * is closed (the window is taken first): MUST-37 */
+        if (c->snd_wnd == 0)
+            c->t_user = TCPSM_NEVER;
+        else if (c->cfg.user_timeout_us != 0)
             c->t_user = deadline_after(now, c->cfg.user_timeout_us);
     }
 }

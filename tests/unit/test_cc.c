@@ -815,6 +815,66 @@ static void test_zero_window_short_r2_answered(void **state)
     expect_state(f, TCPSM_CLOSED);
 }
 
+/* RFC 9293 3.10.7.4 first: a zero window takes a segment only at its
+ * RCV.NXT.  Our probe octet put SND.NXT one past the peer's closed window;
+ * our ACKs and our RST go at SND.UNA, so that the peer takes them.
+ * (Found by fuzz_pair: at SND.NXT the peer dropped every ACK of its data.) */
+static void test_zero_window_bare_segments_go_at_snd_una(void **state)
+{
+    (void)state;
+    uint64_t t;
+    struct fx *f = closed_window(&t);
+    t += S1;
+    fx_timer(f, t);
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);       /* the probe octet */
+    assert_int_equal(f->out[0].len, 1);
+    assert_true(f->c.snd_nxt == ISS + 2u);
+    f->now = t + 10000u;
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 0), TCPSM_OK);
+    expect_none(f);
+    /* the peer, its window still closed, sends 100 octets */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 100, 0), TCPSM_OK);
+    fx_timer(f, f->now + 200000u);                      /* the delayed ACK */
+    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 101u);
+    assert_int_equal(f->out[0].len, 0);
+    /* the window opens: bare ACKs are back at SND.NXT */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 101u, ISS + 2u, 0, 1000), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, ISS + 2u, IRS + 101u);     /* the other 99 octets */
+    assert_int_equal(f->out[0].len, 99);
+    /* ABORT while the window is closed again: the RST at SND.UNA */
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 101u, ISS + 2u, 0, 0), TCPSM_OK);
+    expect_err(fx_abort(f), TCPSM_OK);
+    expect_one(f, TCPSM_RST, ISS + 2u, 0);
+}
+
+/* MUST-37: the window closes while data is in flight, by an ACK that
+ * takes part of it: the USER TIMEOUT (5 min) restarted by that ACK must
+ * not end the connection while the peer answers every probe. */
+static void test_zero_window_after_partial_ack_outlives_user_timeout(void **state)
+{
+    (void)state;
+    struct fx *f = est(NULL, 0);
+    uint64_t t;
+    expect_err(fx_send_n(f, 0, 2u * MSS, 0, NULL), TCPSM_OK);
+    assert_int_equal(out_bytes(f), 2u * MSS);
+    f->now += 10000u;
+    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u + MSS, 0, 0), TCPSM_OK);
+    t = f->now;
+    /* the second segment is resent as the probe at 1, 3, 7 ... s (RTO
+     * doubling to 60 s), each answered at once with the window still 0 */
+    for (int i = 0; i < 12; i++) {
+        t = tcpsm_next_deadline(&f->c);
+        fx_timer(f, t);
+        if (f->nout != 1)
+            print_error("probe %d at %llu s: state %d\n", i, (unsigned long long)((t - H_T0) / S1), f->c.state);
+        expect_one(f, TCPSM_ACK, ISS + 1u + MSS, IRS + 1u);
+        f->now = t + 10000u;
+        expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u + MSS, 0, 0), TCPSM_OK);
+    }
+    assert_true(t - H_T0 > 400u * S1);  /* past the 300 s USER TIMEOUT */
+    expect_state(f, TCPSM_ESTABLISHED);
+}
+
 int main(void)
 {
     *h_keep_policy() = true;            /* the defaults: delayed ACK and Nagle on */
@@ -847,6 +907,8 @@ int main(void)
         cmocka_unit_test(test_zero_window_probes_unanswered_for_r2_give_up),
         cmocka_unit_test(test_zero_window_idle_past_r2_then_probe),
         cmocka_unit_test(test_zero_window_short_r2_answered),
+        cmocka_unit_test(test_zero_window_bare_segments_go_at_snd_una),
+        cmocka_unit_test(test_zero_window_after_partial_ack_outlives_user_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
