@@ -87,6 +87,7 @@
  *    and the data octets output are PAT_TX of their stream offset (within
  *    what SEND accepted), unless keep-alive garbage octets are on.
  */
+#include <stddef.h>
 #include <stdint.h>
 #ifdef FUZZ_CONN_TRACE
 #include <stdio.h>
@@ -98,6 +99,13 @@
 #include "fuzz/rows.h"
 
 #define CHECK(x) do { if (!(x)) abort(); } while (0)
+
+/* a code the engine produced has a name of its own (table.c's "?" is for
+ * values outside the enums) */
+static bool named(const char *name)
+{
+    return name != NULL && strcmp(name, "?") != 0;
+}
 
 /* One libFuzzer feature per table row taken (libFuzzer's "extra counters"
  * section; an ordinary array elsewhere): rows that share the engine's code
@@ -211,6 +219,8 @@ static void check_chain(unsigned s0)
         CHECK(tcpsm_rows[st->row].from == st->from);
         CHECK(tcpsm_rows[st->row].to == st->to);
         CHECK(tcpsm_rows[st->row].event == st->event);
+        CHECK(named(tcpsm_event_name(st->event)) && named(tcpsm_state_name(st->to))
+              && named(tcpsm_action_name(tcpsm_rows[st->row].action)));
         if (i > 0)
             CHECK(st->from == c.log[i - 1].to);
     }
@@ -312,6 +322,7 @@ static bool output_one(void)
     e = tcpsm_output(&c, now, &seg, outbuf, sizeof outbuf);
     after_unlogged(&s);
     CHECK(e == TCPSM_OK || e == TCPSM_ERR_EMPTY);
+    CHECK(named(tcpsm_err_name(e)));
     CHECK(c.snd_una == una0);
     CHECK(c.snd_nxt - una0 >= nxt0 - una0);          /* the flight does not shrink */
     if (e != TCPSM_OK) {
@@ -377,6 +388,7 @@ static void do_input(const struct tcpsm_segment *seg, const uint8_t *payload)
     memcpy(&before, &c, sizeof c);
     e = tcpsm_input(&c, now, seg, payload);
     CHECK(e == TCPSM_OK || e == TCPSM_ERR_NOT_FOR_US);
+    CHECK(named(tcpsm_err_name(e)));
     if (e != TCPSM_OK) {
         note_rows(&c);
         check_inv();
@@ -533,7 +545,7 @@ static void step_open(bool active, unsigned a)
     } else if ((a & 3u) == 3u) {
         o.remote.ip = remote_ep.ip;
     }
-    (void)tcpsm_open(&c, now, &o);
+    CHECK(named(tcpsm_err_name(tcpsm_open(&c, now, &o))));
     after_logged(s0);
 }
 
@@ -550,6 +562,7 @@ static void step_send(unsigned a)
                                            | ((a & 2u) ? TCPSM_SEND_URGENT : 0u), &acc);
     CHECK(acc <= len);
     CHECK(e == TCPSM_OK || acc == 0);
+    CHECK(named(tcpsm_err_name(e)));
     after_logged(s0);
     tx_total += acc;
 }
@@ -558,7 +571,7 @@ static void step_receive(unsigned a)
 {
     uint32_t cap = a ? 13u * a * a : sizeof tmp, got = 0;
     unsigned s0 = c.state, fl = 0;
-    (void)tcpsm_receive(&c, now, tmp, cap, &got, &fl);
+    CHECK(named(tcpsm_err_name(tcpsm_receive(&c, now, tmp, cap, &got, &fl))));
     CHECK(got <= cap);
     if (got > 0) {
         CHECK(rx_valid);
@@ -594,7 +607,7 @@ static void step_status(void)
 static void run_timer(void)
 {
     unsigned s0 = c.state;
-    (void)tcpsm_timer(&c, now);
+    CHECK(named(tcpsm_err_name(tcpsm_timer(&c, now))));
     after_logged(s0);
     autodrain();
 }
@@ -663,6 +676,223 @@ static void step_set_iss(void)
     e = tcpsm_set_iss(&c, iss);
     after_unlogged(&s);
     CHECK(unbound ? (e == TCPSM_OK && c.iss == iss) : e == TCPSM_ERR_EXISTS);
+}
+
+/* ---- misuse: calls with bad arguments ---- */
+
+/* each call refuses with TCPSM_ERR_INVAL (a status query of a NULL or
+ * out-of-range TCB too) and leaves the TCB byte-identical */
+static void step_misuse(unsigned a)
+{
+    static struct tcpsm_conn before, bad;
+    struct tcpsm_open o = { 0 };
+    struct tcpsm_segment seg;
+    struct tcpsm_status st;
+    uint32_t got = 0, acc = 0;
+    unsigned fl = 0;
+    memcpy(&before, &c, sizeof c);
+    o.active = (a & 1u) != 0;
+    o.local = local_ep;
+    o.remote = remote_ep;
+    o.local.port = 0;                               /* no local port */
+    CHECK(tcpsm_open(&c, now, &o) == TCPSM_ERR_INVAL);
+    o.local = local_ep;
+    o.remote.ip.family = local_ep.ip.family == TCPSM_AF_INET ? TCPSM_AF_INET6 : TCPSM_AF_INET;
+    CHECK(tcpsm_open(&c, now, &o) == TCPSM_ERR_INVAL);   /* IPv4 to IPv6 */
+    CHECK(tcpsm_open(&c, now, NULL) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_send(&c, now, NULL, 1u + a, 0, &acc) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_receive(&c, now, tmp, 1u + a, NULL, &fl) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_receive(&c, now, NULL, 1u + a, &got, &fl) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_status(&c, NULL) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_output(&c, now, NULL, outbuf, sizeof outbuf) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_output(&c, now, &seg, NULL, 1u + a) == TCPSM_ERR_INVAL);
+    if (have_last) {
+        seg = last_seg;
+        if (seg.len == 0)
+            seg.len = a;
+        CHECK(tcpsm_input(&c, now, &seg, NULL) == TCPSM_ERR_INVAL);   /* text, no octets */
+        seg.len = 0x10000u + a;                     /* longer than an IP datagram allows */
+        CHECK(tcpsm_input(&c, now, &seg, tmp) == TCPSM_ERR_INVAL);
+    }
+    CHECK(memcmp(&before, &c, sizeof c) == 0);
+    /* no TCB, or one whose state is out of range: every call refuses */
+    memcpy(&bad, &c, sizeof c);
+    bad.state = (uint8_t)(TCPSM_NSTATES + a - 1u);
+    CHECK(tcpsm_conn_check(&bad) == TCPSM_INV_STATE && tcpsm_conn_check(NULL) == TCPSM_INV_NULL);
+    for (int k = 0; k < 2; k++) {
+        struct tcpsm_conn *p = k ? &bad : NULL;
+        o.remote = remote_ep;
+        CHECK(tcpsm_open(p, now, &o) == TCPSM_ERR_INVAL);
+        CHECK(tcpsm_send(p, now, data, 1, 0, &acc) == TCPSM_ERR_INVAL);
+        CHECK(tcpsm_receive(p, now, tmp, 1, &got, &fl) == TCPSM_ERR_INVAL);
+        CHECK(tcpsm_close(p, now) == TCPSM_ERR_INVAL);
+        CHECK(tcpsm_abort(p, now) == TCPSM_ERR_INVAL);
+        CHECK(tcpsm_status(p, &st) == TCPSM_ERR_INVAL);
+        CHECK(tcpsm_timer(p, now) == TCPSM_ERR_INVAL);
+        CHECK(tcpsm_output(p, now, &seg, outbuf, sizeof outbuf) == TCPSM_ERR_INVAL);
+        if (have_last)
+            CHECK(tcpsm_input(p, now, &last_seg, tmp) == TCPSM_ERR_INVAL);
+    }
+    CHECK(tcpsm_set_nagle(NULL, true) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_set_keepalive(NULL, true) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_set_r2(NULL, 1, 0) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_set_r2(&c, 1, 179999999u) == TCPSM_ERR_INVAL);     /* MUST-23 */
+    CHECK(tcpsm_set_iss(NULL, 1) == TCPSM_ERR_INVAL);
+    CHECK(tcpsm_next_deadline(NULL) == TCPSM_NEVER);
+    CHECK(bad.state == TCPSM_NSTATES + a - 1u);
+    CHECK(memcmp(&before, &c, sizeof c) == 0);
+}
+
+/* ---- damage: tcpsm_conn_check against a corrupted TCB ---- */
+
+enum { FK_BOOL, FK_U8, FK_U16, FK_U32, FK_U64 };
+struct field {
+    uint16_t off;
+    uint8_t kind;
+};
+#define FLD(m, k) { (uint16_t)offsetof(struct tcpsm_conn, m), k }
+/* every field the invariant or the engine reads, but for the buffer
+ * pointers and capacities (which say what memory is there) */
+static const struct field FIELDS[] = {
+    FLD(state, FK_U8), FLD(iss, FK_U32), FLD(snd_una, FK_U32), FLD(snd_nxt, FK_U32),
+    FLD(snd_wnd, FK_U32), FLD(snd_wl1, FK_U32), FLD(snd_wl2, FK_U32), FLD(snd_up, FK_U32),
+    FLD(max_snd_wnd, FK_U32), FLD(snd_mss, FK_U16), FLD(snd_urg, FK_BOOL),
+    FLD(snd_psh, FK_BOOL), FLD(snd_psh_seq, FK_U32), FLD(irs, FK_U32), FLD(rcv_nxt, FK_U32),
+    FLD(rcv_up, FK_U32), FLD(rcv_urg, FK_BOOL), FLD(rcv_urg_signalled, FK_BOOL),
+    FLD(syn_acked, FK_BOOL), FLD(syn_unsent, FK_BOOL), FLD(fin_queued, FK_BOOL),
+    FLD(fin_sent, FK_BOOL), FLD(fin_acked, FK_BOOL), FLD(fin_rcvd, FK_BOOL),
+    FLD(close_deferred, FK_BOOL), FLD(ack_now, FK_BOOL), FLD(rtx_pending, FK_BOOL),
+    FLD(shead, FK_U32), FLD(scount, FK_U32), FLD(rhead, FK_U32), FLD(rcount, FK_U32),
+    FLD(rpush, FK_U32), FLD(ooo[0].off, FK_U32), FLD(ooo[0].len, FK_U32),
+    FLD(ooo[1].off, FK_U32), FLD(ooo[1].len, FK_U32), FLD(nooo, FK_U8), FLD(ooo_fin, FK_BOOL),
+    FLD(ooo_fin_off, FK_U32), FLD(ooo_psh, FK_BOOL), FLD(ooo_psh_off, FK_U32),
+    FLD(t_rtx, FK_U64), FLD(t_user, FK_U64), FLD(t_2msl, FK_U64), FLD(rto_us, FK_U32),
+    FLD(rtx_count, FK_U32), FLD(nreply, FK_U8), FLD(nlog, FK_U8), FLD(passive, FK_BOOL),
+    FLD(local.port, FK_U16), FLD(remote.port, FK_U16), FLD(open_remote.port, FK_U16),
+    FLD(remote.ip.family, FK_U8), FLD(open_remote.ip.family, FK_U8),
+    FLD(cfg.mss, FK_U16), FLD(cfg.rto_initial_us, FK_U32), FLD(cfg.rto_max_us, FK_U32),
+    FLD(cfg.rto_min_us, FK_U32), FLD(cfg.msl_us, FK_U32), FLD(cfg.user_timeout_us, FK_U32),
+    FLD(cfg.r2_us, FK_U32), FLD(cfg.r2_count, FK_U32), FLD(cfg.delack_us, FK_U32),
+    FLD(cfg.keepalive, FK_BOOL), FLD(cfg.keepalive_idle_us, FK_U64),
+    FLD(cfg.keepalive_intvl_us, FK_U32), FLD(cfg.keepalive_count, FK_U32),
+    FLD(cc.srtt_us, FK_U32), FLD(cc.rttvar_us, FK_U32), FLD(cc.timing, FK_BOOL),
+    FLD(cc.rtt_seq, FK_U32), FLD(cc.rtt_start, FK_U64), FLD(cc.cwnd, FK_U32),
+    FLD(cc.ssthresh, FK_U32), FLD(cc.acked_ca, FK_U32), FLD(cc.dupacks, FK_U32),
+    FLD(cc.recover, FK_U32), FLD(cc.in_recovery, FK_BOOL), FLD(cc.fast_rtx, FK_BOOL),
+    FLD(cc.last_send, FK_U64), FLD(cc.rtx_first, FK_U64), FLD(cc.rcv_unacked, FK_U32),
+    FLD(cc.ack_delay, FK_BOOL), FLD(cc.t_delack, FK_U64), FLD(cc.probe_now, FK_BOOL),
+    FLD(cc.t_persist, FK_U64), FLD(cc.persist_iv, FK_U32), FLD(cc.t_keep, FK_U64),
+    FLD(cc.keep_probes, FK_U32), FLD(cc.last_rcv, FK_U64), FLD(cc.last_probe, FK_U64),
+    FLD(cc.adv_valid, FK_BOOL), FLD(cc.adv_edge, FK_U32), FLD(cc.wnd_update, FK_BOOL),
+};
+#define NFIELDS (sizeof FIELDS / sizeof FIELDS[0])
+
+static uint64_t field_get(const struct tcpsm_conn *t, const struct field *f)
+{
+    const uint8_t *p = (const uint8_t *)t + f->off;
+    uint8_t u8; uint16_t u16; uint32_t u32v; uint64_t u64;
+    switch (f->kind) {
+    case FK_BOOL: case FK_U8: memcpy(&u8, p, 1); return u8;
+    case FK_U16: memcpy(&u16, p, 2); return u16;
+    case FK_U32: memcpy(&u32v, p, 4); return u32v;
+    default: memcpy(&u64, p, 8); return u64;
+    }
+}
+
+static void field_set(struct tcpsm_conn *t, const struct field *f, uint64_t v)
+{
+    uint8_t *p = (uint8_t *)t + f->off;
+    uint8_t u8 = (uint8_t)v; uint16_t u16 = (uint16_t)v; uint32_t u32v = (uint32_t)v;
+    switch (f->kind) {
+    case FK_BOOL: u8 = v != 0; memcpy(p, &u8, 1); break;  /* a bool holds 0 or 1 */
+    case FK_U8: memcpy(p, &u8, 1); break;
+    case FK_U16: memcpy(p, &u16, 2); break;
+    case FK_U32: memcpy(p, &u32v, 4); break;
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+static struct tcpsm_conn dmg;
+static uint8_t dsbuf[65536], drbuf[65536];
+
+/* an engine call on the damaged copy: it keeps what the check accepted */
+static void dmg_after(enum tcpsm_err e)
+{
+    (void)e;
+    CHECK(tcpsm_conn_check(&dmg) == TCPSM_INV_OK);
+    CHECK(dmg.sbuf == dsbuf && dmg.rbuf == drbuf);
+}
+
+/* A field of a copy of the TCB (own buffers) set to a value:
+ *   f  FIELDS[f % NFIELDS] (A & 7 more fields follow, f + 1, f + 2, ...,
+ *      each with its own v)
+ *   v  bits 0-2: 0 zero, 1 +1, 2 -1, 3 all ones, 4 a raw 32-bit value
+ *      (4 more bytes), 5 + 2^(v >> 3), 6 the value of FIELDS[v >> 3],
+ *      7 xor 2^(v >> 3); a bool is negated (but for 0).
+ * Oracles: tcpsm_conn_check names what it finds, and a TCB it accepts is
+ * one the proofs cover (valid_tcb is all the calls require): output,
+ * timers, the last segment again, STATUS, RECEIVE, SEND and CLOSE on it
+ * keep it accepted, with no sanitizer report. */
+static void step_damage(unsigned a)
+{
+    static const unsigned n_more[8] = { 0, 1, 2, 3, 0, 1, 2, 7 };
+    uint64_t dnow = now;
+    unsigned f = byte();
+    struct tcpsm_status st;
+    struct tcpsm_segment seg;
+    uint32_t got, acc;
+    unsigned fl;
+    enum tcpsm_inv r;
+    memcpy(&dmg, &c, sizeof c);
+    memcpy(dsbuf, sbuf, sizeof dsbuf);
+    memcpy(drbuf, rbuf, sizeof drbuf);
+    dmg.sbuf = c.sbuf ? dsbuf : NULL;
+    dmg.rbuf = c.rbuf ? drbuf : NULL;
+    for (unsigned i = 0; i <= n_more[a & 7u]; i++) {
+        const struct field *fd = &FIELDS[(f + i) % NFIELDS];
+        unsigned v = byte(), x = (v >> 3) & 31u;
+        uint64_t old = field_get(&dmg, fd), val;
+        switch (v & 7u) {
+        case 0: val = 0; break;
+        case 1: val = old + 1u; break;
+        case 2: val = old - 1u; break;
+        case 3: val = UINT64_MAX; break;
+        case 4: val = u32(); break;
+        case 5: val = old + (1ull << x); break;
+        case 6: val = field_get(&dmg, &FIELDS[x % NFIELDS]); break;
+        default: val = old ^ (1ull << x); break;
+        }
+        if (fd->kind == FK_BOOL && (v & 7u) != 0)
+            val = !old;
+        field_set(&dmg, fd, val);
+    }
+    r = tcpsm_conn_check(&dmg);
+    CHECK(named(tcpsm_inv_name(r)));
+    if (r != TCPSM_INV_OK || dmg.sbuf == NULL || dmg.rbuf == NULL)
+        return;                         /* refused: the user is told which invariant */
+    for (unsigned round = 0; round < 3; round++) {
+        uint64_t dl;
+        for (unsigned i = 0; i < 8; i++) {
+            enum tcpsm_err e = tcpsm_output(&dmg, dnow, &seg, outbuf, sizeof outbuf);
+            dmg_after(e);
+            if (e != TCPSM_OK)
+                break;
+            CHECK(seg.len <= sizeof outbuf);
+        }
+        dl = tcpsm_next_deadline(&dmg);
+        if (dl != TCPSM_NEVER && dl > dnow && dl - dnow <= JUMP_LIMIT)
+            dnow = dl;
+        dmg_after(tcpsm_timer(&dmg, dnow));
+        if (have_last) {
+            seg = last_seg;
+            dmg_after(tcpsm_input(&dmg, dnow, &seg, seg.len ? tmp : NULL));
+        }
+        dmg_after(tcpsm_status(&dmg, &st));
+        dmg_after(tcpsm_receive(&dmg, dnow, tmp, 100, &got, &fl));
+        dmg_after(tcpsm_send(&dmg, dnow, data, 100, TCPSM_SEND_PUSH, &acc));
+        if (round == 1)
+            dmg_after(tcpsm_close(&dmg, dnow));
+    }
 }
 
 static void setup(void)
@@ -739,9 +969,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
         case 3: step_open(true, a); break;
         case 4: step_send(a); break;
         case 5: step_receive(a); break;
-        case 6: { unsigned s0 = c.state; (void)tcpsm_close(&c, now); after_logged(s0); break; }
-        case 7: { unsigned s0 = c.state; (void)tcpsm_abort(&c, now); after_logged(s0); break; }
-        case 8: step_status(); break;
+        case 6: { unsigned s0 = c.state; CHECK(named(tcpsm_err_name(tcpsm_close(&c, now))));
+                  after_logged(s0); break; }
+        case 7: { unsigned s0 = c.state; CHECK(named(tcpsm_err_name(tcpsm_abort(&c, now))));
+                  after_logged(s0); break; }
+        case 8:
+            if (a == 0)
+                step_status();
+            else if (a < 8)
+                step_misuse(a);
+            else
+                step_damage(a);
+            break;
         case 9: step_advance(); break;
         case 10: step_jump(a); break;
         case 11: drain(a ? a : DRAIN_MAX); break;

@@ -98,6 +98,10 @@ static void set_iss(uint32_t iss) { u8(12u); u32(iss); }
 static void set(unsigned a) { u8(13u | a << 4); }
 static void ack(unsigned a) { u8(14u | a << 4); }
 static void again(unsigned a) { u8(15u | a << 4); }
+static void misuse(unsigned a) { u8(8u | a << 4); }
+/* DAMAGE of FIELDS[f] (fuzz_conn.c) by value code v */
+static void damage(unsigned f, unsigned v) { u8(8u | 8u << 4); u8(f); u8(v); }
+#define NFIELDS 94                      /* the length of FIELDS[] in fuzz_conn.c */
 
 /* time codes: ((t & 15) + 1) * 4^(t >> 4) microseconds */
 #define T_10MS 0x59u    /* 10240 us */
@@ -632,6 +636,27 @@ int main(int argc, char **argv)
     sg(A, 0, 0, 0, 255);
     recv_(0);
     out("out-of-order-many-gaps");
+
+    /* bad arguments in every state; and tcpsm_conn_check against each
+     * field of a copy of the TCB set to 0, +1, -1 and all ones (60
+     * fields a file: a run takes at most 64 steps) */
+    for (int s = 0; s < NST; s++) {
+        start(0, 0, 0, 0);
+        reach((enum st)s);
+        for (unsigned a = 1; a < 8; a++)
+            misuse(a);
+        snprintf(name, sizeof name, "misuse-%s", stname[s]);
+        out(name);
+        for (unsigned v = 0; v < 4; v++)
+            for (unsigned f0 = 0; f0 < NFIELDS; f0 += 60) {
+                start(0, 0, 0, 0);
+                reach((enum st)s);
+                for (unsigned f = f0; f < f0 + 60 && f < NFIELDS; f++)
+                    damage(f, v);
+                snprintf(name, sizeof name, "damage-%s-%u-%u", stname[s], v, f0);
+                out(name);
+            }
+    }
 
     /* quick segments in every form, from ESTABLISHED */
     start(0, 0, 0, 0);
