@@ -65,5 +65,18 @@ int main(int argc, char **argv)
     header(0, 0x10, 1001, 5001, 0); b[1 + 12] = 0x40;               out(d, "bad-offset");
     header(0, 0x10, 1001, 5001, 0); n = 15;                         out(d, "truncated");
     header(0, 0x02, 1000, 0, 4); u8(2); u8(3); u16(0);              out(d, "bad-option-length");
+    /* each option with a length its RFC does not allow (MUST-68: illegal) */
+    header(0, 0x02, 1000, 0, 4); u8(1); u8(4); u8(2); u8(1);        out(d, "bad-wscale-length");
+    header(0, 0x02, 1000, 0, 4); u8(4); u8(3); u8(0); u8(0);        out(d, "bad-sackok-length");
+    header(0, 0x10, 1001, 5001, 12); u8(8); u8(9); for (int i = 0; i < 10; i++) u8(0);
+    out(d, "bad-timestamps-length");
+    header(0, 0x10, 1001, 5001, 12); u8(5); u8(11); for (int i = 0; i < 10; i++) u8(0);
+    out(d, "bad-sack-length");
+    header(0, 0x10, 1001, 5001, 4); u8(1); u8(1); u8(1); u8(5);     out(d, "option-without-length");
+    header(0, 0x10, 1001, 5001, 4); u8(254); u8(1); u8(0); u8(0);   out(d, "unknown-option-length-1");
+    /* bad arguments around a good segment and a bad one (byte 0 bit 1) */
+    header(2, 0x18, 1001, 5001, 4); u8(2); u8(4); u16(1460); for (int i = 0; i < 10; i++) u8('x');
+    out(d, "bad-arguments");
+    header(3, 0x10, 1001, 5001, 0); n = 15;                         out(d, "bad-arguments-truncated-v6");
     return 0;
 }
