@@ -905,6 +905,15 @@ static void take_error(struct run *u, struct tcpsm_conn *c)
         (void)tcpsm_receive(c, u->now, &one, 1, &got, NULL);
 }
 
+/* The connection later lines speak of: the socket last used, and its
+ * host handle (kept after close, for TIME-WAIT). */
+static void set_focus(struct run *u, int fd)
+{
+    u->focus = fd;
+    u->focus_set = true;
+    u->focus_handle = u->sk[fd].handle;
+}
+
 /* One attempt of a call that may block; true when it completed, with
  * *ret and *err set. */
 static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char **err)
@@ -931,9 +940,7 @@ static bool try_call(struct run *u, struct pending *pc, int64_t *ret, const char
         u->sk[fd].nodelay = k->nodelay;
         u->sk[fd].keepalive = k->keepalive;
         u->sk[fd].maxseg = k->maxseg;
-        u->focus = fd;
-        u->focus_set = true;
-        u->focus_handle = u->sk[fd].handle;
+        set_focus(u, fd);
         *ret = fd;
         return true;
     }
@@ -1341,9 +1348,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         note_rows(u);
         k->kind = SK_LISTEN;
         u->active = false;
-        u->focus = fd;
-        u->focus_set = true;
-        u->focus_handle = k->handle;
+        set_focus(u, fd);
         check_result(u, e, 0, NULL);
     } else if (strcmp(n, "accept") == 0) {
         if (u->sk[fd].kind != SK_LISTEN) {
@@ -1413,9 +1418,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
         u->active = true;
         u->aport = local.port;
         u->iss_known = false;
-        u->focus = fd;
-        u->focus_set = true;
-        u->focus_handle = u->sk[fd].handle;
+        set_focus(u, fd);
         drain(u);
         start_call(u, e, ev, PC_CONNECT, fd, 0, end, 0);
     } else if (strcmp(n, "write") == 0 || strcmp(n, "send") == 0) {
@@ -1438,9 +1441,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
             check_result(u, e, -1, "EPIPE");
             return;
         }
-        u->focus = fd;
-        u->focus_set = true;
-        u->focus_handle = u->sk[fd].handle;
+        set_focus(u, fd);
         if (len == 0) {
             check_result(u, e, 0, NULL);
             return;
@@ -1480,9 +1481,7 @@ static void run_call(struct run *u, const struct sevent *e, unsigned ev, int64_t
             check_result(u, e, -1, "ENOTCONN");
             return;
         }
-        u->focus = fd;
-        u->focus_set = true;
-        u->focus_handle = u->sk[fd].handle;
+        set_focus(u, fd);
         if (len == 0) {
             check_result(u, e, 0, NULL);
             return;
