@@ -12,12 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static uint8_t b[4096];
-static size_t n;
-static const char *dir;
+#include "fuzz/gen.h"
 
-static void u8(unsigned v) { b[n++] = (uint8_t)v; }
-static void u32(uint32_t v) { u8(v >> 24); u8(v >> 16); u8(v >> 8); u8(v); }
 
 /* ---- the format (fuzz_conn.c) ---- */
 
@@ -59,7 +55,7 @@ enum { Q_ACK, Q_SYN, Q_SYNACK, Q_FINACK, Q_RST, Q_RSTACK, Q_PSHACK, Q_FIN, Q_URG
 
 static void start(unsigned h0, unsigned h1, unsigned h2, unsigned h3)
 {
-    n = 0;
+    gen_len = 0;
     u8(h0); u8(h1); u8(h2); u8(h3);
 }
 
@@ -116,17 +112,6 @@ static void damage(unsigned f, unsigned v) { u8(8u | 8u << 4); u8(f); u8(v); }
 #define ACK_PSH 2u
 #define ACK_WND0 4u
 
-static void out(const char *name)
-{
-    char path[512];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if ((f = fopen(path, "wb")) == NULL || fwrite(b, 1, n, f) != n) {
-        perror(path);
-        return;
-    }
-    fclose(f);
-}
 
 /* ---- ways into each state ---- */
 
@@ -231,7 +216,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s DIR\n", argv[0]);
         return 2;
     }
-    dir = argv[1];
+    gen_dir = argv[1];
 
     /* every state: the user calls that do not move it, then each kind of
      * segment, and ABORT */
@@ -243,7 +228,7 @@ int main(int argc, char **argv)
         abort_();
         status();
         snprintf(name, sizeof name, "state-%s-calls-abort", stname[s]);
-        out(name);
+        gen_out(name);
 
         /* segments: unacceptable, RST in window / at RCV.NXT, security,
          * SYN (challenge, and RFC 793 reset), bad ACK, FIN at RCV.NXT */
@@ -259,32 +244,32 @@ int main(int argc, char **argv)
         seg(A, SEL(RNXT, 0), 0, SEL(SNXT, 0), 0, 255, O_SEC, 0);   /* security */
         seg(R, SEL(RNXT, 0), 0, SEL(SNXT, 0), 0, 255, 0, 0);       /* RST at RCV.NXT */
         snprintf(name, sizeof name, "state-%s-segments", stname[s]);
-        out(name);
+        gen_out(name);
 
         start(NO5961, 0, 0, 0);
         reach((enum st)s);
         seg(S, SEL(RNXT, 2), 0, SEL(SNXT, 0), 0, 255, 0, 0);       /* SYN in window: reset */
         seg(A, SEL(RNXT, 0), 0, SEL(RAW, 0), 0x7FFFFFFFu, 255, 0, 0);
         snprintf(name, sizeof name, "state-%s-syn-rfc793", stname[s]);
-        out(name);
+        gen_out(name);
 
         start(0, 0, 0, 0);
         reach((enum st)s);
         seg(A, SEL(RNXT, 0), 0, SEL(SNXT, 0), 0, 255, O_SEC, 0);   /* security first */
         snprintf(name, sizeof name, "state-%s-security", stname[s]);
-        out(name);
+        gen_out(name);
 
         start(0, 0, 0, 0);
         reach((enum st)s);
         seg(R, SEL(RNXT, 0), 0, SEL(SNXT, 0), 0, 255, 0, 0);       /* RST at RCV.NXT */
         snprintf(name, sizeof name, "state-%s-rst", stname[s]);
-        out(name);
+        gen_out(name);
 
         start(0, 0, 0, 0);
         reach((enum st)s);
         seg(R | A, SEL(RNXT, 0), 0, SEL(SNXT, 0), 0, 255, 0, 0);   /* RST,ACK (SYN-SENT) */
         snprintf(name, sizeof name, "state-%s-rst-ack", stname[s]);
-        out(name);
+        gen_out(name);
 
         /* the timers: user timeout 1 s, retransmissions, 2 MSL */
         start(0, 0, 0x0Cu, 0);
@@ -293,7 +278,7 @@ int main(int argc, char **argv)
         jump(0);
         advance(T_5MIN);
         snprintf(name, sizeof name, "state-%s-timers", stname[s]);
-        out(name);
+        gen_out(name);
 
         start(0, 0, 0, 0);
         reach((enum st)s);
@@ -301,7 +286,7 @@ int main(int argc, char **argv)
         advance(T_5MIN);
         advance(T_5MIN);
         snprintf(name, sizeof name, "state-%s-rto-until-r2", stname[s]);
-        out(name);
+        gen_out(name);
     }
 
     /* SYN-SENT: ACKs of things never sent, RST without an acceptable ACK,
@@ -312,7 +297,7 @@ int main(int argc, char **argv)
     seg(R, SEL(RAW, 0), 1, SEL(ISS, 0), 0, 255, 0, 0);              /* RST, no ACK: ignored */
     seg(S | A, SEL(RAW, 0), PEER_ISS, SEL(SNXT, 0), 0, 255, O_SEC, 0);
     seg(R | A, SEL(RAW, 0), 0, SEL(SNXT, 0), 0, 255, 0, 0);
-    out("syn-sent-bad-ack-rst-security");
+    gen_out("syn-sent-bad-ack-rst-security");
 
     /* LISTEN: RST ignored, ACK answered by RST, SYN from another
      * compartment, plain data dropped, a SYN to another port */
@@ -324,14 +309,14 @@ int main(int argc, char **argv)
     seg(P, SEL(RAW, 0), 77, SEL(RAW, 0), 0, 255, 0, 5);
     seg(S, SEL(RAW, 0), 77, SEL(RAW, 0), 0, 255, O_PORT, 0);
     peer_syn();
-    out("listen-rst-ack-security-syn");
+    gen_out("listen-rst-ack-security-syn");
 
     /* CLOSED: segments draw RSTs (with and without ACK) */
     start(0, 0, 0, 0);
     seg(A, SEL(RAW, 0), 10, SEL(RAW, 0), 20, 255, 0, 0);
     seg(S, SEL(RAW, 0), 10, SEL(RAW, 0), 0, 255, 0, 3);
     seg(R, SEL(RAW, 0), 10, SEL(RAW, 0), 0, 255, 0, 0);
-    out("closed-segments");
+    gen_out("closed-segments");
 
     /* SYN-RECEIVED (passive): a second SYN returns to LISTEN; a bad ACK */
     start(0, 0, 0, 0);
@@ -340,7 +325,7 @@ int main(int argc, char **argv)
     seg(S, SEL(RNXT, 0), 0, SEL(RAW, 0), 0, 255, 0, 0);             /* SYN: to LISTEN */
     peer_syn();
     ack(0);
-    out("syn-received-bad-ack-syn-to-listen");
+    gen_out("syn-received-bad-ack-syn-to-listen");
 
     /* CLOSE in SYN-RECEIVED (nothing queued) and in LISTEN */
     start(0, 0, 0, 0);
@@ -349,16 +334,16 @@ int main(int argc, char **argv)
     ack(0);
     ack(ACK_FIN);
     advance(T_5MIN);
-    out("syn-received-close");
+    gen_out("syn-received-close");
     start(0, 0, 0, 0);
     reach(LISTEN);
     close_();
     close_();
-    out("listen-close");
+    gen_out("listen-close");
     start(0, 0, 0, 0);
     reach(SYN_SENT);
     close_();
-    out("syn-sent-close");
+    gen_out("syn-sent-close");
 
     /* SYN-RECEIVED with data from the peer before the ACK completes it,
      * CLOSE deferred while our data waits */
@@ -371,7 +356,7 @@ int main(int argc, char **argv)
     ack(0);
     ack(ACK_FIN);
     jump(0);
-    out("syn-received-close-deferred");
+    gen_out("syn-received-close-deferred");
 
     /* data both ways, passive side: in order, out of order, overlapping,
      * duplicate, with PUSH and URG, then an orderly close by us */
@@ -394,7 +379,7 @@ int main(int argc, char **argv)
     recv_(0);
     advance(T_5MIN);
     status();
-    out("data-both-ways-ooo-close");
+    gen_out("data-both-ways-ooo-close");
 
     /* bulk data with a small MSS: slow start, a lost segment, three
      * duplicate ACKs, fast retransmit, partial ACKs */
@@ -411,7 +396,7 @@ int main(int argc, char **argv)
     send(0, 255);
     advance(T_20S);
     ack(0);
-    out("bulk-fast-retransmit");
+    gen_out("bulk-fast-retransmit");
 
     /* the peer's window closes: zero-window probes with backoff, then opens */
     start(0, 0, 0, 0);
@@ -429,7 +414,7 @@ int main(int argc, char **argv)
     ack(ACK_WND0);
     advance(T_20S);
     ack(0);
-    out("zero-window-probes");
+    gen_out("zero-window-probes");
 
     /* our window closes: a tiny receive buffer fills, data beyond it is
      * unacceptable, reading opens it again */
@@ -442,7 +427,7 @@ int main(int argc, char **argv)
     recv_(0);
     sg(A, 0, 0, 0, 16);
     recv_(0);
-    out("receive-window-zero");
+    gen_out("receive-window-zero");
 
     /* simultaneous open, then simultaneous close (CLOSING) */
     start(0, 0, 0, 0);
@@ -453,7 +438,7 @@ int main(int argc, char **argv)
     seg(F | A, SEL(RNXT, 0), 0, SEL(SUNA, 0), 0, 255, 0, 0);
     ack(0);
     advance(T_5MIN);
-    out("simultaneous-open-close");
+    gen_out("simultaneous-open-close");
 
     /* a RST to SYN-RECEIVED from an active OPEN: connection refused */
     start(NO5961, 0, 0, 0);
@@ -461,7 +446,7 @@ int main(int argc, char **argv)
     seg(R, SEL(RNXT, 3), 0, SEL(SNXT, 0), 0, 255, 0, 0);
     status();
     open_active(OUR_ISS);
-    out("simultaneous-open-rst-refused");
+    gen_out("simultaneous-open-rst-refused");
 
     /* passive OPEN, SEND in LISTEN turns it active (remote specified) */
     start(0, 0, 0, 0);
@@ -470,7 +455,7 @@ int main(int argc, char **argv)
     peer_synack();
     recv_(0);
     ack(0);
-    out("listen-send-active");
+    gen_out("listen-send-active");
 
     /* passive OPEN with only the port or only the address given */
     start(V6, 0, 0, 0);
@@ -478,12 +463,12 @@ int main(int argc, char **argv)
     send(0, 10);
     peer_syn();
     ack(0);
-    out("listen-port-only-v6");
+    gen_out("listen-port-only-v6");
     start(0, 0, 0, 0);
     open_passive(3, OUR_ISS);
     open_active(9);
     peer_synack();
-    out("listen-address-only-open-active");
+    gen_out("listen-address-only-open-active");
 
     /* RST in SYN-RECEIVED from LISTEN: back to LISTEN, then a new SYN */
     start(0, 0, 0, 0);
@@ -491,7 +476,7 @@ int main(int argc, char **argv)
     seg(R, SEL(RNXT, 0), 0, SEL(SNXT, 0), 0, 255, 0, 0);
     peer_syn();
     ack(0);
-    out("syn-received-rst-to-listen");
+    gen_out("syn-received-rst-to-listen");
 
     /* keep-alive: idle 10 s, 1 probe, the peer silent (ESTABLISHED,
      * FIN-WAIT-2, CLOSE-WAIT); garbage octets; answered probes */
@@ -500,22 +485,22 @@ int main(int argc, char **argv)
     advance(T_20S);
     advance(T_20S);
     advance(T_5MIN);
-    out("keepalive-established-timeout");
+    gen_out("keepalive-established-timeout");
     start(KEEP | GARBAGE, 0, 0, 0x09u);
     reach(FW2);
     advance(T_20S);
     ack(0);
     advance(T_5MIN);
-    out("keepalive-fin-wait-2-garbage");
+    gen_out("keepalive-fin-wait-2-garbage");
     start(KEEP, 0, 0, 0x05u);
     reach(CLOSE_WAIT);
     advance(T_5MIN);
-    out("keepalive-close-wait");
+    gen_out("keepalive-close-wait");
     start(0, 0, 0, 0x05u);
     reach(EST);
     set(2);
     advance(T_3H);
-    out("keepalive-set-on");
+    gen_out("keepalive-set-on");
 
     /* TIME-WAIT: a retransmitted FIN restarts 2 MSL, which then expires */
     start(0, 0, 0x01u, 0);
@@ -525,7 +510,7 @@ int main(int argc, char **argv)
     advance(T_1S);
     advance(T_1S);
     status();
-    out("time-wait-fin-again-2msl");
+    gen_out("time-wait-fin-again-2msl");
 
     /* the close paths with data in flight: retransmission of the FIN, then
      * user timeout in FIN-WAIT-1, CLOSING, LAST-ACK, CLOSE-WAIT */
@@ -535,35 +520,35 @@ int main(int argc, char **argv)
     close_();
     advance(T_300MS);
     jump(15);
-    out("fin-wait-1-rto-user-timeout");
+    gen_out("fin-wait-1-rto-user-timeout");
     start(0, 0, 0x08u, 0);
     reach(CLOSING);
     jump(15);
-    out("closing-rto-user-timeout");
+    gen_out("closing-rto-user-timeout");
     start(0, 0, 0x08u, 0);
     reach(LAST_ACK);
     jump(15);
-    out("last-ack-rto-user-timeout");
+    gen_out("last-ack-rto-user-timeout");
     start(0, 0, 0x08u, 0);
     reach(CLOSE_WAIT);
     send(1, 10);
     jump(15);
-    out("close-wait-rto-user-timeout");
+    gen_out("close-wait-rto-user-timeout");
     start(0, 0, 0x08u, 0);
     reach(SYN_RCVD);
     jump(15);
-    out("syn-received-rto-user-timeout");
+    gen_out("syn-received-rto-user-timeout");
     start(0, 0, 0x38u, 0);
     reach(EST);
     send(1, 10);
     jump(15);
-    out("established-r2-count");
+    gen_out("established-r2-count");
 
     /* RFC 5961 off: a RST anywhere in the window resets */
     start(NO5961 | NODELACK, 0, 0, 0);
     reach(EST);
     seg(R, SEL(RNXT, 5), 0, SEL(SNXT, 0), 0, 255, 0, 0);
-    out("established-rst-in-window-rfc793");
+    gen_out("established-rst-in-window-rfc793");
 
     /* options: odd MSS values, all options, MSS 1 */
     start(0, 0, 0, 0);
@@ -571,14 +556,14 @@ int main(int argc, char **argv)
     seg(S, SEL(RAW, 0), PEER_ISS, SEL(RAW, 0), 0, 255, O_ODD, 0);
     ack(0);
     send(1, 200);
-    out("listen-syn-odd-options");
+    gen_out("listen-syn-odd-options");
     start(IW10, 0xAAu, 0xC0u, 0);
     reach(SYN_SENT);
     seg(S | A, SEL(RAW, 0), PEER_ISS, SEL(SNXT, 0), 0, 255, O_ALL | (2u << 2), 0);
     send(1, 255);
     send(1, 255);
     ack(0);
-    out("syn-sent-mss-1");
+    gen_out("syn-sent-mss-1");
 
     /* manual drain: segments arrive before our SYN went out */
     start(MANUAL, 0, 0, 0);
@@ -587,7 +572,7 @@ int main(int argc, char **argv)
     drain(1);
     peer_synack();
     drain(0);
-    out("manual-drain");
+    gen_out("manual-drain");
 
     /* wrap-around: ISS just below 2^32 */
     start(0, 0, 0, 0x80u);
@@ -599,7 +584,7 @@ int main(int argc, char **argv)
     ack(0);
     close_();
     ack(ACK_FIN);
-    out("sequence-wrap");
+    gen_out("sequence-wrap");
 
     /* wildcards: local address unspecified (passive and active), an
      * active OPEN without a remote socket, segments from elsewhere */
@@ -613,12 +598,12 @@ int main(int argc, char **argv)
     seg(A, SEL(RNXT, 0), 0, SEL(SNXT, 0), 0, 255, O_PORT, 0);
     sg(A | P, 0, 0, 0, 10);
     recv_(0);
-    out("wildcard-local-foreign-segments");
+    gen_out("wildcard-local-foreign-segments");
     start(V6, 0, 0, 0);
     u8(3u | 4u << 4); u32(OUR_ISS);
     peer_synack();
     send(1, 10);
-    out("wildcard-local-active-v6");
+    gen_out("wildcard-local-active-v6");
 
     /* out-of-order FIN and more gaps than the reassembly queue holds */
     start(NONAGLE, 0, 0, 0);
@@ -626,7 +611,7 @@ int main(int argc, char **argv)
     seg(A | F, SEL(SCALED, 1), 0, SEL(SNXT, 0), 0, 255, 0, 10);
     sg(A, 0, 0, 0, 128);
     recv_(0);
-    out("out-of-order-fin");
+    gen_out("out-of-order-fin");
     start(NONAGLE, 0, 0, 0);
     reach(EST);
     for (int k = 0; k < 10; k++)
@@ -635,7 +620,7 @@ int main(int argc, char **argv)
         seg(A, SEL(SCALED, 1 + (k % 2)), 0, SEL(SNXT, 0), 0, 255, 0, (unsigned)(5 + 3 * k));
     sg(A, 0, 0, 0, 255);
     recv_(0);
-    out("out-of-order-many-gaps");
+    gen_out("out-of-order-many-gaps");
 
     /* bad arguments in every state; and tcpsm_conn_check against each
      * field of a copy of the TCB set to 0, +1, -1 and all ones (60
@@ -646,7 +631,7 @@ int main(int argc, char **argv)
         for (unsigned a = 1; a < 8; a++)
             misuse(a);
         snprintf(name, sizeof name, "misuse-%s", stname[s]);
-        out(name);
+        gen_out(name);
         for (unsigned v = 0; v < 4; v++)
             for (unsigned f0 = 0; f0 < NFIELDS; f0 += 60) {
                 start(0, 0, 0, 0);
@@ -654,7 +639,7 @@ int main(int argc, char **argv)
                 for (unsigned f = f0; f < f0 + 60 && f < NFIELDS; f++)
                     damage(f, v);
                 snprintf(name, sizeof name, "damage-%s-%u-%u", stname[s], v, f0);
-                out(name);
+                gen_out(name);
             }
     }
 
@@ -663,7 +648,7 @@ int main(int argc, char **argv)
     reach(EST);
     for (unsigned q = 0; q < 16; q++)
         qseg(q, q == 6 ? 10 : 0);
-    out("quick-segments");
+    gen_out("quick-segments");
 
     return 0;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz/gen.h"
+
 /* opcodes */
 enum { SEG = 0, PKT, LISTEN, CONNECT, ACCEPT, SEND, RECEIVE, CLOSE, ABORT, RELEASE, STATUS,
        CLOCK, DRAIN, LOOP, NEXT, OPT };
@@ -23,46 +25,26 @@ enum { RAW = 0, NXT = 1, EDGE = 2, IRS = 3 };              /* SEQ */
 enum { ARAW = 0, SNDNXT = 1, SNDUNA = 2, UNAMINUSWND = 3 }; /* ACK */
 #define RAW_SLOT(i) (0x80u | (i))
 
-static uint8_t buf[8192];
-static size_t len;
-
-static void b(unsigned v)
-{
-    if (len >= sizeof buf) {
-        fprintf(stderr, "gen: scenario too long\n");
-        exit(1);
-    }
-    buf[len++] = (uint8_t)v;
-}
-
-static void u32(uint32_t v)
-{
-    b(v >> 24);
-    b(v >> 16);
-    b(v >> 8);
-    b(v);
-}
-
 static void start(unsigned c0, unsigned c1)
 {
-    len = 0;
-    b(c0);
-    b(c1);
+    gen_len = 0;
+    u8(c0);
+    u8(c1);
 }
 
 /* LISTEN: local kind 0 unspecified, 1 L0, 2 L1, 3 L0 IPv6; foreign 0 NULL,
  * 1 R0, 2 R0:1000, 3 :1000; backlog 0..3; port 0 80, 1 443, 2 22, 3 0 */
 static void listen_(unsigned local, unsigned foreign, unsigned backlog, unsigned port)
 {
-    b(LISTEN);
-    b(local | foreign << 2 | backlog << 4 | port << 6);
+    u8(LISTEN);
+    u8(local | foreign << 2 | backlog << 4 | port << 6);
 }
 
 static void connect_(unsigned la, unsigned ra, int v6, unsigned lp, unsigned rp)
 {
-    b(CONNECT);
-    b(la | ra << 3 | (v6 ? 0x40u : 0u));
-    b(lp | rp << 3);
+    u8(CONNECT);
+    u8(la | ra << 3 | (v6 ? 0x40u : 0u));
+    u8(lp | rp << 3);
 }
 
 /* a segment description */
@@ -90,46 +72,46 @@ static void seg_(const struct seg *s)
 {
     unsigned m = s->smode | s->amode << 2 | (s->bad_ck ? 0x10u : 0u) | (s->cut ? 0x20u : 0u)
                  | (s->has_opt ? 0x40u : 0u) | (s->has_data ? 0x80u : 0u);
-    b((s->ip ? PKT : SEG) | s->x << 4);
+    u8((s->ip ? PKT : SEG) | s->x << 4);
     if (s->slot_mode)
-        b(0x40u | s->slot | (s->v6 ? 0x80u : 0u));
+        u8(0x40u | s->slot | (s->v6 ? 0x80u : 0u));
     else
-        b(s->src | s->dst << 3 | (s->v6 ? 0x80u : 0u));
-    b(s->sport | s->dport << 3 | s->pextra);
-    b(s->flags);
-    b(m);
+        u8(s->src | s->dst << 3 | (s->v6 ? 0x80u : 0u));
+    u8(s->sport | s->dport << 3 | s->pextra);
+    u8(s->flags);
+    u8(m);
     if (s->smode == RAW)
         u32(s->seq);
     else
-        b(s->seq);
+        u8(s->seq);
     if (s->amode == ARAW)
         u32(s->ack);
     else
-        b(s->ack);
-    b(s->w);
+        u8(s->ack);
+    u8(s->w);
     if (s->flags & URG)
-        b(s->urp);
+        u8(s->urp);
     if (s->has_opt) {
-        b(s->opt);
+        u8(s->opt);
         if (s->opt & 1u)
-            b(s->mss);
+            u8(s->mss);
         if (s->opt & 2u)
-            b(s->ws);
+            u8(s->ws);
         if (s->opt & 32u) {
-            b(s->mpos);
-            b(s->mval);
+            u8(s->mpos);
+            u8(s->mval);
         }
     }
     if (s->has_data)
-        b(s->data);
+        u8(s->data);
     if (s->cut)
-        b(s->cut_at);
+        u8(s->cut_at);
     if (s->ip && (s->x & 1u)) {
-        b(s->ipos);
-        b(s->ival);
+        u8(s->ipos);
+        u8(s->ival);
     }
     if (s->ip && (s->x & 2u))
-        b(s->icut);
+        u8(s->icut);
 }
 
 /* a segment from (src, sport) to (dst, dport), raw seq/ack */
@@ -168,27 +150,15 @@ static void peer(unsigned slot, unsigned flags, int ds, int da, unsigned data)
     seg_(&s);
 }
 
-static void user(unsigned op, unsigned handle) { b(op); b(handle); }
-static void send_(unsigned handle, unsigned n8) { b(SEND | 1u << 4); b(handle); b(n8); }
-static void recv_(unsigned handle, unsigned cap) { b(RECEIVE); b(handle); b(cap); }
-static void clock_(unsigned t) { b(CLOCK); b(t); }
-static void drain(void) { b(DRAIN); }
-static void loop(void) { b(LOOP | 7u << 4); }
-static void next(void) { b(NEXT); }
+static void user(unsigned op, unsigned handle) { u8(op); u8(handle); }
+static void send_(unsigned handle, unsigned n8) { u8(SEND | 1u << 4); u8(handle); u8(n8); }
+static void recv_(unsigned handle, unsigned cap) { u8(RECEIVE); u8(handle); u8(cap); }
+static void clock_(unsigned t) { u8(CLOCK); u8(t); }
+static void drain(void) { u8(DRAIN); }
+static void loop(void) { u8(LOOP | 7u << 4); }
+static void next(void) { u8(NEXT); }
 
-static const char *dir;
 
-static void put(const char *name)
-{
-    char path[1024];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "wb");
-    if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
-        perror(path);
-        exit(1);
-    }
-}
 
 /* The handshake to the listener in slot 0 from R0:1000 (SYN, SYN,ACK, ACK:
  * the connection in slot 1), data both ways, our close, the peer's FIN,
@@ -220,28 +190,28 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s DIR\n", argv[0]);
         return 2;
     }
-    dir = argv[1];
+    gen_dir = argv[1];
 
     /* a handshake to each kind of listener */
     start(0, 0);
     listen_(0, 0, 2, 0);                /* *:80, any foreign socket */
     handshake_tail(0);
-    put("handshake-wildcard");
+    gen_out("handshake-wildcard");
 
     start(0, 0);
     listen_(1, 1, 1, 0);                /* L0:80 from R0 */
     handshake_tail(0);
-    put("handshake-address-only");
+    gen_out("handshake-address-only");
 
     start(0, 0);
     listen_(1, 2, 3, 0);                /* L0:80 from R0:1000 */
     handshake_tail(0);
-    put("handshake-fully-specified");
+    gen_out("handshake-fully-specified");
 
     start(0, 0);
     listen_(3, 3, 2, 0);                /* [fd00::1]:80 from port 1000 */
     handshake_tail(1);
-    put("handshake-ipv6-port-only");
+    gen_out("handshake-ipv6-port-only");
 
     /* the most specific listener wins (MUST-42) */
     start(0, 0);
@@ -254,7 +224,7 @@ int main(int argc, char **argv)
     raw(R1, P1000, L0, P80, SYN, 3, 0, 0);
     raw(R1, P1000, L1, P80, SYN, 4, 0, 0);
     drain();
-    put("most-specific-listener");
+    gen_out("most-specific-listener");
 
     /* a full backlog drops the SYN */
     start(0, 0);
@@ -265,7 +235,7 @@ int main(int argc, char **argv)
     peer(1, ACK, 0, 0, 0);
     raw(R0, P40001, L0, P80, SYN, 500, 0, 0);
     drain();
-    put("backlog-full");
+    gen_out("backlog-full");
 
     /* a full table: OPEN refused, a SYN dropped */
     start(0x20, 0);
@@ -276,7 +246,7 @@ int main(int argc, char **argv)
     connect_(L0, R1, 0, P40001, P80);
     raw(R2, P1000, L0, P80, SYN, 7, 0, 0);
     drain();
-    put("table-full");
+    gen_out("table-full");
 
     /* segments for no connection: RST replies, none for a RST */
     start(0, 0);
@@ -286,7 +256,7 @@ int main(int argc, char **argv)
     raw(R0, P1000, L0, P65535, RST | ACK, 500, 7, 0);
     raw(R1, P0, L1, P0, FIN | PSH, 9, 0, 1);
     drain();
-    put("no-connection-rst");
+    gen_out("no-connection-rst");
 
     /* broadcast and multicast destinations and sources */
     start(0, 0);
@@ -299,7 +269,7 @@ int main(int argc, char **argv)
     raw(MCAST, P1000, L0, P443, ACK, 1, 1, 1);
     connect_(L0, MCAST, 0, P40000, P80);
     drain();
-    put("broadcast-multicast");
+    gen_out("broadcast-multicast");
 
     /* a bad checksum, a truncated header, damaged IP packets */
     start(0, 0);
@@ -339,7 +309,7 @@ int main(int argc, char **argv)
     s.ip = 0;
     seg_(&s);
     drain();
-    put("bad-checksum-and-truncated");
+    gen_out("bad-checksum-and-truncated");
 
     /* the host talks to itself: many connections, data, then release */
     start(0, 0);
@@ -367,7 +337,7 @@ int main(int argc, char **argv)
         user(RELEASE, RAW_SLOT(i));
     loop();
     clock_(0xF0);
-    put("many-connections-then-release");
+    gen_out("many-connections-then-release");
 
     /* TIME-WAIT (MSL 10 s) and its expiry, through the timers */
     start(0, 0x40);
@@ -384,7 +354,7 @@ int main(int argc, char **argv)
     next();
     next();
     next();
-    put("time-wait-expiry");
+    gen_out("time-wait-expiry");
 
     /* the same with the default MSL, the clock moved by hand */
     start(0, 0);
@@ -401,7 +371,7 @@ int main(int argc, char **argv)
     clock_(0xE8);
     user(RELEASE, RAW_SLOT(2));
     clock_(0xF0);
-    put("time-wait-expiry-default-msl");
+    gen_out("time-wait-expiry-default-msl");
 
     /* TIME-WAIT reopened by a new SYN (MAY-2), both handles released */
     start(0x04, 0);
@@ -420,7 +390,7 @@ int main(int argc, char **argv)
     loop();
     loop();
     user(ACCEPT, RAW_SLOT(0));
-    put("time-wait-reopen");
+    gen_out("time-wait-reopen");
 
     /* RFC 5961: in-window RSTs, a SYN and an ACK of the unsent, with a
      * budget of one challenge ACK a second */
@@ -438,7 +408,7 @@ int main(int argc, char **argv)
     drain();
     peer(1, RST, 0, 0, 0);
     drain();
-    put("challenge-acks-limited");
+    gen_out("challenge-acks-limited");
 
     /* an active OPEN answered, and one that times out */
     start(0x00, 0x20);
@@ -454,7 +424,7 @@ int main(int argc, char **argv)
     send_(RAW_SLOT(0), 100);
     for (int i = 0; i < 6; i++)
         next();
-    put("connect-and-timeout");
+    gen_out("connect-and-timeout");
 
     /* a zero window: probes */
     start(0x00, 0x08);
@@ -468,11 +438,11 @@ int main(int argc, char **argv)
     send_(RAW_SLOT(1), 50);
     for (int i = 0; i < 5; i++) {
         next();
-        b(DRAIN);
+        u8(DRAIN);
     }
     peer(1, ACK, 0, 0, 0);
     drain();
-    put("zero-window");
+    gen_out("zero-window");
 
     /* a RST in SYN-RECEIVED frees the connection; urgent data; options */
     start(0x08, 0);
@@ -494,7 +464,7 @@ int main(int argc, char **argv)
     recv_(RAW_SLOT(1), 100);
     user(ABORT, RAW_SLOT(1));
     drain();
-    put("syn-received-rst-and-urgent");
+    gen_out("syn-received-rst-and-urgent");
 
     /* simultaneous open: SYN to a SYN-SENT connection */
     start(0x00, 0);
@@ -507,7 +477,7 @@ int main(int argc, char **argv)
     drain();
     peer(0, ACK, 0, 0, 0);
     drain();
-    put("simultaneous-open");
+    gen_out("simultaneous-open");
 
     /* whole IP packets, both families, looped back */
     start(0x00, 0);
@@ -515,14 +485,14 @@ int main(int argc, char **argv)
     listen_(3, 0, 2, 1);                /* [fd00::1]:443 */
     connect_(L1, L0, 0, P40000, P80);
     connect_(L1, L0, 1, P40000, P443);
-    b(LOOP | 0xF0);
-    b(LOOP | 0xF0);
+    u8(LOOP | 0xF0);
+    u8(LOOP | 0xF0);
     user(ACCEPT, RAW_SLOT(0));
     user(ACCEPT, RAW_SLOT(1));
     send_(RAW_SLOT(2), 10);
-    b(LOOP | 0xF0);
-    b(DRAIN | 0x80);
-    put("ip-packets-loopback");
+    u8(LOOP | 0xF0);
+    u8(DRAIN | 0x80);
+    gen_out("ip-packets-loopback");
 
     /* the end with handles still held, closed rather than aborted */
     start(0x80, 0);
@@ -531,6 +501,6 @@ int main(int argc, char **argv)
     connect_(L0, R0, 0, P40001, P80);
     loop();
     user(ACCEPT, RAW_SLOT(0));
-    put("end-with-handles-held");
+    gen_out("end-with-handles-held");
     return 0;
 }

@@ -10,14 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint8_t buf[4096];
-static size_t len;
+#include "fuzz/gen.h"
 
-static void b(unsigned v)
-{
-    if (len < sizeof buf)
-        buf[len++] = (uint8_t)v;
-}
 
 /* ---- the header ---- */
 
@@ -41,23 +35,23 @@ static const struct link clean = { 5, 0, 0, 0, 0, 0, 0 };
 
 static void link_bytes(const struct link *l)
 {
-    b((l->delay & 63u) | l->bw << 6);
-    b(l->loss);
-    b((l->dup & 15u) | (l->reorder & 15u) << 4);
-    b((l->corrupt & 15u) | (l->rdelay & 15u) << 4);
+    u8((l->delay & 63u) | l->bw << 6);
+    u8(l->loss);
+    u8((l->dup & 15u) | (l->reorder & 15u) << 4);
+    u8((l->corrupt & 15u) | (l->rdelay & 15u) << 4);
 }
 
 static void header(unsigned cfg, unsigned bufsel, unsigned timing, const struct link *ab,
                    const struct link *ba, unsigned seed)
 {
-    len = 0;
-    b(cfg);
-    b(bufsel);
-    b(timing);
+    gen_len = 0;
+    u8(cfg);
+    u8(bufsel);
+    u8(timing);
     link_bytes(ab);
     link_bytes(ba);
-    b(seed >> 8);
-    b(seed);
+    u8(seed >> 8);
+    u8(seed);
 }
 
 /* ---- operations ---- */
@@ -70,7 +64,7 @@ static unsigned opb(unsigned kind, unsigned side, unsigned pair, int var)
     return kind | side << 4 | pair << 5 | (var ? 128u : 0u);
 }
 
-static void connect_(int nagle_off) { b(opb(0, A, 0, nagle_off)); }
+static void connect_(int nagle_off) { u8(opb(0, A, 0, nagle_off)); }
 
 /* n bytes (rounded to what the format can say), PUSH */
 static void send_(unsigned side, unsigned pair, unsigned n, int urgent)
@@ -81,31 +75,31 @@ static void send_(unsigned side, unsigned pair, unsigned n, int urgent)
     v = (n >> (2 * sh)) - 1u;
     if (v > 63)
         v = 63;
-    b(opb(1, side, pair, urgent));
-    b(v | sh << 6 | 1u);
+    u8(opb(1, side, pair, urgent));
+    u8(v | sh << 6 | 1u);
 }
 
 static void recv_(unsigned side, unsigned pair, unsigned cap16, int all)
 {
-    b(opb(2, side, pair, all));
-    b(cap16);
+    u8(opb(2, side, pair, all));
+    u8(cap16);
 }
 
-static void close_(unsigned side, unsigned pair) { b(opb(3, side, pair, 0)); }
-static void abort_(unsigned side, unsigned pair) { b(opb(4, side, pair, 0)); }
+static void close_(unsigned side, unsigned pair) { u8(opb(3, side, pair, 0)); }
+static void abort_(unsigned side, unsigned pair) { u8(opb(4, side, pair, 0)); }
 
 /* advance: v & 63 + 1 units of {1 ms, 20 ms, 500 ms, 15 s}[v >> 6] */
-static void advance(unsigned units, unsigned unit) { b(5); b(((units - 1u) & 63u) | unit << 6); }
-static void steps(unsigned k) { b(6); b((k - 1u) & 31u); }
-static void status(unsigned side, unsigned pair) { b(opb(10, side, pair, 0)); }
-static void reopen(unsigned side, unsigned pair) { b(opb(10, side, pair, 1)); }
-static void keepalive(unsigned side, unsigned pair) { b(opb(11, side, pair, 1)); }
-static void drain(unsigned side, unsigned pair) { b(opb(13, side, pair, 0)); }
-static void settle(void) { b(15); }
+static void advance(unsigned units, unsigned unit) { u8(5); u8(((units - 1u) & 63u) | unit << 6); }
+static void steps(unsigned k) { u8(6); u8((k - 1u) & 31u); }
+static void status(unsigned side, unsigned pair) { u8(opb(10, side, pair, 0)); }
+static void reopen(unsigned side, unsigned pair) { u8(opb(10, side, pair, 1)); }
+static void keepalive(unsigned side, unsigned pair) { u8(opb(11, side, pair, 1)); }
+static void drain(unsigned side, unsigned pair) { u8(opb(13, side, pair, 0)); }
+static void settle(void) { u8(15); }
 
 static void set_link(unsigned from, int both, const struct link *l)
 {
-    b(opb(8, from, 0, both));
+    u8(opb(8, from, 0, both));
     link_bytes(l);
 }
 
@@ -119,30 +113,22 @@ static void set_link(unsigned from, int both, const struct link *l)
 static void forge(unsigned side, unsigned pair, unsigned flags, int dseq, int dack,
                   unsigned wnd, unsigned tlen, unsigned modes)
 {
-    b(opb(7, side, pair, 0));
-    b(flags);
-    b(modes);
-    b((unsigned)dseq & 255u);
-    b((unsigned)dack & 255u);
-    b(wnd);
-    b(tlen);
+    u8(opb(7, side, pair, 0));
+    u8(flags);
+    u8(modes);
+    u8((unsigned)dseq & 255u);
+    u8((unsigned)dack & 255u);
+    u8(wnd);
+    u8(tlen);
 }
 
 /* ---- files ---- */
 
-static const char *dir;
 static unsigned nfiles;
 
 static void emit(const char *name)
 {
-    char path[1024];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "wb");
-    if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
-        perror(path);
-        exit(1);
-    }
+    gen_out(name);
     nfiles++;
 }
 
@@ -183,7 +169,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s DIR\n", argv[0]);
         return 2;
     }
-    dir = argv[1];
+    gen_dir = argv[1];
 
     /* a clean transfer both ways; the applications close at the end phase */
     header(MSS536, bufs(0, 0, 0, 0), 0, &clean, &clean, 1);
@@ -318,26 +304,26 @@ int main(int argc, char **argv)
      * then the forged ACK that completes it */
     header(MSS536, bufs(0, 0, 0, 0), 0, &clean, &clean, 24);
     open_one();
-    b(opb(7, B, 0, 0));
-    b(F_SYN);
-    b(0x42);        /* seq32, port */
-    b(0);
-    b(0);
-    b(16);
-    b(0);
-    b(0x12);
-    b(0x34);
-    b(0x56);
-    b(0x78);
-    b(9);
-    b(opb(7, B, 0, 0));
-    b(F_ACK);
-    b(0x40);        /* RCV.NXT, SND.NXT, port */
-    b(0);
-    b(0);
-    b(16);
-    b(0);
-    b(9);
+    u8(opb(7, B, 0, 0));
+    u8(F_SYN);
+    u8(0x42);        /* seq32, port */
+    u8(0);
+    u8(0);
+    u8(16);
+    u8(0);
+    u8(0x12);
+    u8(0x34);
+    u8(0x56);
+    u8(0x78);
+    u8(9);
+    u8(opb(7, B, 0, 0));
+    u8(F_ACK);
+    u8(0x40);        /* RCV.NXT, SND.NXT, port */
+    u8(0);
+    u8(0);
+    u8(16);
+    u8(0);
+    u8(9);
     advance(10, 1);
     both_ways(300, 300);
     emit("forged-syn-new-port");
@@ -505,6 +491,6 @@ int main(int argc, char **argv)
         emit("keepalive");
     }
 
-    printf("gen_fuzz_pair: %u files in %s\n", nfiles, dir);
+    printf("gen_fuzz_pair: %u files in %s\n", nfiles, gen_dir);
     return 0;
 }

@@ -10,73 +10,58 @@
 #include <stdio.h>
 #include <string.h>
 
-static uint8_t b[2048];
-static size_t n;
+#include "fuzz/gen.h"
 
-static void u8(unsigned v) { b[n++] = (uint8_t)v; }
-static void u16(unsigned v) { u8(v >> 8); u8(v); }
-static void u32(uint32_t v) { u16(v >> 16); u16(v & 0xFFFFu); }
 
 /* the fixed header; options bytes follow; returns where the offset goes */
 static void header(int v6, unsigned flags, uint32_t seq, uint32_t ack, unsigned optlen)
 {
-    n = 0;
+    gen_len = 0;
     u8(v6);
     u16(40000); u16(80); u32(seq); u32(ack);
     u8(((20u + optlen) / 4u) << 4); u8(flags); u16(65535); u16(0); u16(0);
 }
 
-static void out(const char *dir, const char *name)
-{
-    char path[512];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if ((f = fopen(path, "wb")) == NULL || fwrite(b, 1, n, f) != n) {
-        perror(path);
-        return;
-    }
-    fclose(f);
-}
 
 int main(int argc, char **argv)
 {
-    const char *d = argc > 1 ? argv[1] : ".";
-    header(0, 0x02, 1000, 0, 0);                                    out(d, "syn");
-    header(0, 0x02, 1000, 0, 4); u8(2); u8(4); u16(1460);           out(d, "syn-mss");
+    gen_dir = argc > 1 ? argv[1] : ".";
+    header(0, 0x02, 1000, 0, 0);                                    gen_out("syn");
+    header(0, 0x02, 1000, 0, 4); u8(2); u8(4); u16(1460);           gen_out("syn-mss");
     header(1, 0x02, 1000, 0, 20);
     u8(2); u8(4); u16(1440); u8(4); u8(2); u8(8); u8(10); u32(7); u32(0); u8(1); u8(3); u8(3); u8(7);
-    out(d, "syn-all-options-v6");
+    gen_out("syn-all-options-v6");
     header(0, 0x12, 5000, 1001, 8); u8(2); u8(4); u16(536); u8(4); u8(2); u8(0); u8(0);
-    out(d, "syn-ack-sackok-eol");
+    gen_out("syn-ack-sackok-eol");
     header(0, 0x18, 1001, 5001, 0); for (int i = 0; i < 100; i++) u8('a' + i % 26);
-    out(d, "data-psh");
-    header(0, 0x11, 1101, 5001, 0);                                 out(d, "fin-ack");
-    header(0, 0x04, 1101, 0, 0);                                    out(d, "rst");
-    header(0, 0x14, 0, 1101, 0);                                    out(d, "rst-ack");
-    header(0, 0x30, 1001, 5001, 0); b[1 + 18] = 0; b[1 + 19] = 5; for (int i = 0; i < 5; i++) u8('u');
-    out(d, "urgent");
+    gen_out("data-psh");
+    header(0, 0x11, 1101, 5001, 0);                                 gen_out("fin-ack");
+    header(0, 0x04, 1101, 0, 0);                                    gen_out("rst");
+    header(0, 0x14, 0, 1101, 0);                                    gen_out("rst-ack");
+    header(0, 0x30, 1001, 5001, 0); gen_buf[1 + 18] = 0; gen_buf[1 + 19] = 5; for (int i = 0; i < 5; i++) u8('u');
+    gen_out("urgent");
     header(0, 0x10, 1001, 5001, 28); u8(1); u8(1); u8(5); u8(26);
     for (int i = 0; i < 3; i++) { u32(2000 + 100 * i); u32(2050 + 100 * i); }
-    out(d, "ack-sack-3-blocks");
+    gen_out("ack-sack-3-blocks");
     header(0, 0x10, 1001, 5001, 8); u8(254); u8(6); u16(0xF989); u16(0); u8(0); u8(0);
-    out(d, "unknown-option");
+    gen_out("unknown-option");
     header(1, 0x10, 1001, 5001, 12); u8(1); u8(1); u8(8); u8(10); u32(123456); u32(654321);
-    out(d, "ack-timestamps-v6");
-    header(0, 0x10, 1001, 5001, 0); b[1 + 12] = 0x40;               out(d, "bad-offset");
-    header(0, 0x10, 1001, 5001, 0); n = 15;                         out(d, "truncated");
-    header(0, 0x02, 1000, 0, 4); u8(2); u8(3); u16(0);              out(d, "bad-option-length");
+    gen_out("ack-timestamps-v6");
+    header(0, 0x10, 1001, 5001, 0); gen_buf[1 + 12] = 0x40;               gen_out("bad-offset");
+    header(0, 0x10, 1001, 5001, 0); gen_len = 15;                         gen_out("truncated");
+    header(0, 0x02, 1000, 0, 4); u8(2); u8(3); u16(0);              gen_out("bad-option-length");
     /* each option with a length its RFC does not allow (MUST-68: illegal) */
-    header(0, 0x02, 1000, 0, 4); u8(1); u8(4); u8(2); u8(1);        out(d, "bad-wscale-length");
-    header(0, 0x02, 1000, 0, 4); u8(4); u8(3); u8(0); u8(0);        out(d, "bad-sackok-length");
+    header(0, 0x02, 1000, 0, 4); u8(1); u8(4); u8(2); u8(1);        gen_out("bad-wscale-length");
+    header(0, 0x02, 1000, 0, 4); u8(4); u8(3); u8(0); u8(0);        gen_out("bad-sackok-length");
     header(0, 0x10, 1001, 5001, 12); u8(8); u8(9); for (int i = 0; i < 10; i++) u8(0);
-    out(d, "bad-timestamps-length");
+    gen_out("bad-timestamps-length");
     header(0, 0x10, 1001, 5001, 12); u8(5); u8(11); for (int i = 0; i < 10; i++) u8(0);
-    out(d, "bad-sack-length");
-    header(0, 0x10, 1001, 5001, 4); u8(1); u8(1); u8(1); u8(5);     out(d, "option-without-length");
-    header(0, 0x10, 1001, 5001, 4); u8(254); u8(1); u8(0); u8(0);   out(d, "unknown-option-length-1");
+    gen_out("bad-sack-length");
+    header(0, 0x10, 1001, 5001, 4); u8(1); u8(1); u8(1); u8(5);     gen_out("option-without-length");
+    header(0, 0x10, 1001, 5001, 4); u8(254); u8(1); u8(0); u8(0);   gen_out("unknown-option-length-1");
     /* bad arguments around a good segment and a bad one (byte 0 bit 1) */
     header(2, 0x18, 1001, 5001, 4); u8(2); u8(4); u16(1460); for (int i = 0; i < 10; i++) u8('x');
-    out(d, "bad-arguments");
-    header(3, 0x10, 1001, 5001, 0); n = 15;                         out(d, "bad-arguments-truncated-v6");
+    gen_out("bad-arguments");
+    header(3, 0x10, 1001, 5001, 0); gen_len = 15;                         gen_out("bad-arguments-truncated-v6");
     return 0;
 }
