@@ -109,7 +109,9 @@
  * too; a SYN, both ends'), and the end-of-run checks are not made for that
  * connection.  So does a second connection the listener makes with a
  * connection's sockets (the client may end up talking to it).  With FUZZ_PAIR_DEBUG set in the
- * environment, a run prints a trace of operations and states on stderr.
+ * environment, a run prints a trace of operations and states on stderr;
+ * with FUZZ_PAIR_PCAP=FILE it writes every packet sent to FILE (pcap),
+ * closed before the end-of-run checks.
  *
  * Every TCB's transition log is noted (fuzz/rows.h) after every call and
  * every event.
@@ -120,6 +122,7 @@
 #include <string.h>
 
 #include "net.h"
+#include "pcap.h"
 #include "tcpsm.h"
 #include "tcpsm_host.h"
 #include "fuzz/rows.h"
@@ -169,6 +172,8 @@ static uint32_t listener;
 static bool any_forged, any_abort, ending;
 static unsigned events;
 static int debug = -1;              /* FUZZ_PAIR_DEBUG set: a trace on stderr */
+static struct sim_pcap pcap;        /* FUZZ_PAIR_PCAP=FILE: the packets */
+static bool pcap_on;
 
 #define DBG(...) do { if (debug) fprintf(stderr, __VA_ARGS__); } while (0)
 static uint8_t iobuf[4096 + 256];
@@ -675,6 +680,14 @@ static void setup(void)
     cfg.user_timeout_us = ut[h2 >> 6];
 
     net_init(&net, 0x9E3779B97F4A7C15ull ^ seed, T0);
+    if (getenv("FUZZ_PAIR_PCAP") != NULL) {
+        char err[200];
+        pcap_on = sim_pcap_open(&pcap, getenv("FUZZ_PAIR_PCAP"), err, sizeof err) == 0;
+        if (!pcap_on)
+            fprintf(stderr, "fuzz_pair: %s\n", err);
+        else
+            net.trace = &pcap;
+    }
     for (unsigned x = 0; x < 2; x++) {
         uint8_t key[TCPSM_ISN_KEY_LEN];
         struct tcpsm_addr *a = &B[x].addr;
@@ -879,6 +892,11 @@ static void finish(void)
     for (unsigned p = 0; p < npairs; p++)
         for (unsigned x = 0; x < 2; x++)
             do_recv(p, x, sizeof iobuf, true);
+    if (pcap_on) {
+        (void)sim_pcap_close(&pcap);
+        pcap_on = false;
+        net.trace = NULL;
+    }
     /* without forged segments, the network always runs down */
     CHECK(why != BUSY || any_forged);
     {

@@ -496,8 +496,7 @@ static void reply_rst(struct tcpsm_conn *c, const struct tcpsm_segment *seg)
         /* <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> */
 }
 
-/* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> to the connected peer (at
- * SND.UNA while its window is zero: bare_seq). */
+/* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> to the connected peer. */
 /*@ requires \valid(c) && c->nreply <= 4;
     assigns c->nreply, c->reply[0 .. 3];
     ensures c->nreply <= 4; */
@@ -508,7 +507,7 @@ static void send_rst(struct tcpsm_conn *c)
     to.dst = c->local.ip;
     to.sport = c->remote.port;
     to.dport = c->local.port;
-    queue_reply(c, &to, TCPSM_RST, bare_seq(c), 0);
+    queue_reply(c, &to, TCPSM_RST, c->snd_nxt, 0);
 }
 
 /*@ requires mem: tcb_mem(c) && c->nlog <= 4;

@@ -77,18 +77,6 @@ static inline uint32_t seg_len(const struct tcpsm_segment *seg)
     ensures \result == c->rcap - c->rcount; */
 static inline uint32_t rcv_wnd(const struct tcpsm_conn *c) { return c->rcap - c->rcount; }
 
-/* The SEQ of a segment without text (a bare ACK, our RST): SND.NXT
- * (RFC 9293 3.10.7.4, 3.10.5), but SND.UNA while the peer's window is
- * zero, since a zero window takes a segment only at its RCV.NXT (3.10.7.4
- * first): a probe octet beyond that window must not put them outside it. */
-/*@ requires \valid_read(c);
-    assigns \nothing;
-    ensures \result == ((c->syn_acked != 0 && c->snd_wnd == 0) ? c->snd_una : c->snd_nxt); */
-static inline uint32_t bare_seq(const struct tcpsm_conn *c)
-{
-    return (c->syn_acked && c->snd_wnd == 0) ? c->snd_una : c->snd_nxt;
-}
-
 /* Sequence number of the first byte the user has not read yet. */
 /*@ requires \valid_read(c) && c->rcount <= 1073741824;
     assigns \nothing; */

@@ -1690,7 +1690,8 @@ static void cut_trim(struct seg_cut *v, uint32_t rcv_nxt, uint32_t wnd)
 }
 
 /* RFC 9293 3.10.7.4 first, RCV.WND = 0: still take valid ACKs, URGs and
- * RSTs; the text is not acceptable, so it is answered with an ACK. */
+ * RSTs; the text is not acceptable, so it is answered with an ACK (not
+ * when quiet: a RST, or a probe_ack). */
 /*@ requires valid: valid_tcb(c);
     requires v: \valid(v) && \separated(v, c);
     assigns c->ack_now, v->tlen, v->syn, v->fin;
@@ -1698,13 +1699,26 @@ static void cut_trim(struct seg_cut *v, uint32_t rcv_nxt, uint32_t wnd)
     ensures log: log_kept{Pre, Post}(c);
     ensures fwd: seq_same{Pre, Post}(c);
     ensures cut: v->tlen == 0 && !v->fin; */
-static void zero_window(struct tcpsm_conn *c, bool rst, struct seg_cut *v)
+static void zero_window(struct tcpsm_conn *c, bool quiet, struct seg_cut *v)
 {
-    if (!rst)
+    if (!quiet)
         c->ack_now = true;
     v->tlen = 0;
     v->syn = false;
     v->fin = false;
+}
+
+/* RFC 9293 3.10.7.4 first, RCV.WND = 0: "special allowance should be made
+ * to accept valid ACKs".  Besides a segment at RCV.NXT, that is a bare
+ * ACK one octet past it: where a peer whose zero-window probe carried one
+ * octet of new data (3.8.6.1) that we could not take puts its ACKs.  Its
+ * ACK field is taken, and it is not answered (two such peers would
+ * otherwise answer each other for ever). */
+/*@ assigns \nothing;
+    ensures \result <==> (wnd == 0 && len == 0 && ack && !rst && seq == seq_add_l(rcv_nxt, 1)); */
+static bool probe_ack(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wnd, bool ack, bool rst)
+{
+    return wnd == 0 && len == 0 && ack && !rst && seq == seq_add(rcv_nxt, 1u);
 }
 
 /* RFC 9293 3.10.7.4 TIME-WAIT: a retransmitted FIN is acknowledged and
@@ -1964,14 +1978,16 @@ static void seg_other(struct tcpsm_conn *c, const struct call *k)
 
     /* First, check the sequence number (RFC 9293 3.10.7.4, Table 6) */
     if (!acceptable(v.seq, v.len, c->rcv_nxt, wnd)) {
-        if (!(wnd == 0 && v.seq == c->rcv_nxt)) {
+        bool rst = (seg->flags & TCPSM_RST) != 0;
+        bool pa = probe_ack(v.seq, v.len, c->rcv_nxt, wnd, (seg->flags & TCPSM_ACK) != 0, rst);
+        if (!(wnd == 0 && v.seq == c->rcv_nxt) && !pa) {
             unacceptable(c, k);
             /*@ assert m1: mono(c, \at(c->state, Pre), \at(c->snd_una, Pre), \at(c->snd_nxt, Pre), \at(c->rcv_nxt, Pre),
                           \at(c->rcount, Pre), \at(c->rcap, Pre), \at(c->fin_rcvd, Pre)); */
             /*@ assert b1: bufs(c, \at(c->sbuf, Pre), \at(c->scap, Pre), \at(c->rbuf, Pre), \at(c->rcap, Pre)); */
             return;
         }
-        zero_window(c, (seg->flags & TCPSM_RST) != 0, &v);
+        zero_window(c, rst || pa, &v);
     }
     cut_trim(&v, c->rcv_nxt, wnd);
     /*@ assert trimmed: (v.tlen > 0 ==> seq_sub_l(v.seq, c->rcv_nxt) + v.tlen <= wnd)

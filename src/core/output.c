@@ -707,7 +707,7 @@ static void out_fin(struct tcpsm_conn *c, uint64_t now, struct tcpsm_segment *se
 static void out_ack(struct tcpsm_conn *c, struct tcpsm_segment *seg)
 {
     c->ack_now = false;
-    header_kept(c, seg, 0u, bare_seq(c));
+    header_kept(c, seg, 0u, c->snd_nxt);
 }
 
 /* The probe's header and MAY-6's garbage octet, and what they keep, as

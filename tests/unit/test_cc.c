@@ -815,11 +815,13 @@ static void test_zero_window_short_r2_answered(void **state)
     expect_state(f, TCPSM_CLOSED);
 }
 
-/* RFC 9293 3.10.7.4 first: a zero window takes a segment only at its
- * RCV.NXT.  Our probe octet put SND.NXT one past the peer's closed window;
- * our ACKs and our RST go at SND.UNA, so that the peer takes them.
- * (Found by fuzz_pair: at SND.NXT the peer dropped every ACK of its data.) */
-static void test_zero_window_bare_segments_go_at_snd_una(void **state)
+/* RFC 9293 3.10.7.4: our bare ACKs go at SND.NXT, also when the probe
+ * octet has put SND.NXT one past the peer's closed window (the peer takes
+ * them by 3.10.7.4 first's allowance: test_segment's
+ * test_zero_window_takes_bare_ack_one_past_rcv_nxt).  An earlier version
+ * sent them at SND.UNA, which a peer that had taken more than SND.UNA
+ * dropped, answering with the same: an endless exchange (fuzz_pair). */
+static void test_zero_window_bare_acks_go_at_snd_nxt(void **state)
 {
     (void)state;
     uint64_t t;
@@ -828,23 +830,14 @@ static void test_zero_window_bare_segments_go_at_snd_una(void **state)
     fx_timer(f, t);
     expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 1u);       /* the probe octet */
     assert_int_equal(f->out[0].len, 1);
-    assert_true(f->c.snd_nxt == ISS + 2u);
     f->now = t + 10000u;
     expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 0, 0), TCPSM_OK);
     expect_none(f);
     /* the peer, its window still closed, sends 100 octets */
     expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 1u, ISS + 1u, 100, 0), TCPSM_OK);
     fx_timer(f, f->now + 200000u);                      /* the delayed ACK */
-    expect_one(f, TCPSM_ACK, ISS + 1u, IRS + 101u);
+    expect_one(f, TCPSM_ACK, ISS + 2u, IRS + 101u);
     assert_int_equal(f->out[0].len, 0);
-    /* the window opens: bare ACKs are back at SND.NXT */
-    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 101u, ISS + 2u, 0, 1000), TCPSM_OK);
-    expect_one(f, TCPSM_ACK, ISS + 2u, IRS + 101u);     /* the other 99 octets */
-    assert_int_equal(f->out[0].len, 99);
-    /* ABORT while the window is closed again: the RST at SND.UNA */
-    expect_err(fx_in_wnd(f, TCPSM_ACK, IRS + 101u, ISS + 2u, 0, 0), TCPSM_OK);
-    expect_err(fx_abort(f), TCPSM_OK);
-    expect_one(f, TCPSM_RST, ISS + 2u, 0);
 }
 
 /* MUST-37: the window closes while data is in flight, by an ACK that
@@ -907,7 +900,7 @@ int main(void)
         cmocka_unit_test(test_zero_window_probes_unanswered_for_r2_give_up),
         cmocka_unit_test(test_zero_window_idle_past_r2_then_probe),
         cmocka_unit_test(test_zero_window_short_r2_answered),
-        cmocka_unit_test(test_zero_window_bare_segments_go_at_snd_una),
+        cmocka_unit_test(test_zero_window_bare_acks_go_at_snd_nxt),
         cmocka_unit_test(test_zero_window_after_partial_ack_outlives_user_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1472,6 +1472,33 @@ static void test_zero_window_still_processes_ack_and_urg(void **state)
     fx_recv_check(f, f->rcv_nxt - 32u, 32, NULL);
 }
 
+/* RFC 9293 3.10.7.4 first, "special allowance ... valid ACKs": with
+ * RCV.WND = 0, a bare ACK one octet past RCV.NXT (where a peer that
+ * probed our closed window with one octet of new data puts its ACKs) has
+ * its ACK and window taken and draws no answer; two past, or with a RST,
+ * it is unacceptable as before.  (fuzz_pair: without it, such a peer's
+ * ACKs of our data were dropped until we gave up.) */
+static void test_zero_window_takes_bare_ack_one_past_rcv_nxt(void **state)
+{
+    (void)state;
+    struct fx *f = start_zero_window(H_ESTAB);
+    expect_err(fx_send_n(f, 0, 50, 0, NULL), TCPSM_OK);
+    expect_one(f, TCPSM_ACK, f->iss + 1u, f->rcv_nxt);
+    expect_err(fx_in(f, TCPSM_ACK, f->rcv_nxt + 2u, f->iss + 21u, 0), TCPSM_OK);
+    expect_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_SEG_UNACCEPTABLE);
+    expect_one(f, TCPSM_ACK, f->iss + 51u, f->rcv_nxt);
+    expect_u32(fx_st(f).snd_una, f->iss + 1u, "SND.UNA");
+    expect_err(fx_in(f, TCPSM_ACK, f->rcv_nxt + 1u, f->iss + 21u, 0), TCPSM_OK);
+    expect_not_fired(f, TCPSM_ESTABLISHED, TCPSM_EV_SEG_UNACCEPTABLE);
+    expect_none(f);
+    expect_u32(fx_st(f).snd_una, f->iss + 21u, "SND.UNA");
+    expect_u32(fx_st(f).rcv_nxt, f->rcv_nxt, "RCV.NXT");
+    /* a RST there is out of the window: dropped (RFC 5961 3.2) */
+    expect_err(fx_in(f, TCPSM_RST, f->rcv_nxt + 1u, 0, 0), TCPSM_OK);
+    expect_state(f, TCPSM_ESTABLISHED);
+    expect_none(f);
+}
+
 /* ACK of our FIN */
 
 static void test_fin_wait_1_ack_of_fin_enters_fin_wait_2(void **state)
@@ -2543,6 +2570,7 @@ int main(void)
         cmocka_unit_test(test_send_window_not_updated_by_an_old_ack),
         cmocka_unit_test(test_send_window_update_limits_and_releases_sending),
         cmocka_unit_test(test_zero_window_still_processes_ack_and_urg),
+        cmocka_unit_test(test_zero_window_takes_bare_ack_one_past_rcv_nxt),
         cmocka_unit_test(test_fin_wait_1_ack_of_fin_enters_fin_wait_2),
         cmocka_unit_test(test_fin_wait_1_ack_of_data_then_fin),
         cmocka_unit_test(test_closing_ack_of_fin_enters_time_wait),
